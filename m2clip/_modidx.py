@@ -82,4 +82,11 @@ d = { 'settings': { 'branch': 'main',
                               'm2clip.model.M2CLIP.trainable_state_dict': ('model.html#m2clip.trainable_state_dict', 'm2clip/model.py'),
                               'm2clip.model.M2CLIPConfig': ('model.html#m2clipconfig', 'm2clip/model.py'),
                               'm2clip.model.parse_heads': ('model.html#parse_heads', 'm2clip/model.py'),
-                              'm2clip.model.preset': ('model.html#preset', 'm2clip/model.py')}}}
+                              'm2clip.model.preset': ('model.html#preset', 'm2clip/model.py')},
+            'm2clip.profile': { 'm2clip.profile._View': ('profile.html#_view', 'm2clip/profile.py'),
+                                'm2clip.profile._View.__init__': ('profile.html#_view.__init__', 'm2clip/profile.py'),
+                                'm2clip.profile._View.forward': ('profile.html#_view.forward', 'm2clip/profile.py'),
+                                'm2clip.profile._gmacs': ('profile.html#_gmacs', 'm2clip/profile.py'),
+                                'm2clip.profile.label_asset': ('profile.html#label_asset', 'm2clip/profile.py'),
+                                'm2clip.profile.main': ('profile.html#main', 'm2clip/profile.py'),
+                                'm2clip.profile.profile': ('profile.html#profile', 'm2clip/profile.py')}}}
