@@ -1,0 +1,21 @@
+"torchrun with 2 gloo processes on a CPU trains exactly like one process with the same global batch."
+import os, shutil, subprocess
+import pandas as pd
+import torch
+from conftest import train_args
+from m2clip.trainer import load_safetensors
+
+def test_two_processes_match_one(small_data, tmp_path):
+    out, env = tmp_path / 'runs', dict(os.environ, OMP_NUM_THREADS='1')
+    common = dict(epochs=1, ckpt_every=0)
+    subprocess.run(['torchrun', '--standalone', '--nproc_per_node', '2', shutil.which('m2clip-train'),
+                    *train_args(small_data, out, run_name='ddp', batch_size=4, **common)], check=True, capture_output=True, env=env)
+    subprocess.run(['m2clip-train', *train_args(small_data, out, run_name='single', batch_size=8, **common)], check=True, capture_output=True, env=env)
+    wd, ws = load_safetensors(out / 'ddp' / 'model.safetensors')[0], load_safetensors(out / 'single' / 'model.safetensors')[0]
+    assert wd.keys() == ws.keys()
+    for k in wd: torch.testing.assert_close(wd[k], ws[k], rtol=1e-4, atol=1e-6, msg=k)
+    ld, ls = (pd.read_csv(out / n / 'log.csv') for n in ('ddp', 'single'))
+    assert len(ld) == len(ls) == 6
+    for c in ('loss', 'contrastive', 'cmc', 'cmlm', 'vc'): assert (ld[c] - ls[c]).abs().max() < 1e-4, c
+    only_rank0 = sorted(p.name for p in (out / 'ddp').iterdir())
+    assert only_rank0 == sorted(p.name for p in (out / 'single').iterdir())
