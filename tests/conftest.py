@@ -9,4 +9,5 @@ def small_data(tmp_path_factory):
 def train_args(root, out, **kw):
     args = dict(dataset='list', data_root=root, frames=4, epochs=3, batch_size=8, num_workers=0, out_dir=out, ckpt_every=4)
     args.update(kw)
-    return [x for k, v in args.items() for x in (f'--{k}', str(v))] + ['--no-progress']
+    flag = lambda k, v: [f"--{'' if v else 'no-'}{k}"] if isinstance(v, bool) else [f'--{k}', str(v)]
+    return [x for k, v in args.items() for x in flag(k, v)] + ['--no-progress']
