@@ -19,3 +19,15 @@ def test_papermill_frames_16(small_data, tmp_path):
                                         num_workers=0, out_dir=str(tmp_path / 'runs'), run_name='nb16', progress=False))
     m = json.loads((tmp_path / 'runs' / 'nb16' / 'metrics.json').read_text())
     assert m['params']['frames'] == 16 and m['steps'] == 6 and (tmp_path / 'runs' / 'nb16' / 'curves.png').is_file()
+
+def test_papermill_evaluate_notebook(small_data, tmp_path):
+    "nbs/evaluate.ipynb with plain tiny CLIP: the supervised protocol is refused (other label set), zero-shot runs."
+    import pytest
+    nb, out = NB.parent / 'evaluate.ipynb', tmp_path / 'eval.ipynb'
+    base = dict(dataset='list', data_root=str(small_data), model='tiny', frames=4, num_workers=0)
+    with pytest.raises(pm.PapermillExecutionError, match='use protocol'):
+        pm.execute_notebook(str(nb), str(out), kernel_name='python3', progress_bar=False, parameters=base)
+    pm.execute_notebook(str(nb), str(out), kernel_name='python3', progress_bar=False,
+                        parameters=dict(base, protocol='zeroshot', splits='1'))
+    text = out.read_text()
+    assert "'mean_top1'" in text and "'videos': 16" in text
