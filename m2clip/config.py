@@ -10,8 +10,8 @@ from typing import Any, Callable, Literal, get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'ConfigError', 'require', 'field_kind', 'accepted', 'check_types', 'OneLineParser', 'config_parser',
-           'from_args', 'run_cli', 'parameters_source']
+__all__ = ['BOOLS', 'USER_ERRORS', 'ConfigError', 'require', 'field_kind', 'accepted', 'check_types', 'OneLineParser',
+           'config_parser', 'from_args', 'run_cli', 'parameters_source']
 
 # %% ../nbs/15_config.ipynb #8c761d9f
 class ConfigError(ValueError):
@@ -59,11 +59,16 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str):
         sys.stderr.write(f'{self.prog}: {message} (see {self.prog} --help)\n'); sys.exit(2)
 
+BOOLS = {'true': True, 'yes': True, '1': True, 'false': False, 'no': False, '0': False}
+
 def _converter(cls, name: str) -> Callable[[str], Any]:
     base, optional, _ = field_kind(cls, name)
     def conv(s: str):
         if optional and s.lower() in ('none', 'null'): return None
-        try: return base(s)
+        if base is bool and s.lower() in BOOLS: return BOOLS[s.lower()]
+        try:
+            if base is bool: raise ValueError
+            return base(s)
         except ValueError: raise argparse.ArgumentTypeError(f'{s!r} is not {accepted(cls, name)}') from None
     conv.__name__ = _NAMES[base]
     return conv
@@ -78,7 +83,9 @@ def config_parser(cls, prog: str, description: str = '') -> OneLineParser:
         base, optional, allowed = field_kind(cls, f.name)
         text = (docs.get(f.name) or '').replace('%', '%%')
         if allowed: text += f" {{{', '.join(map(str, allowed))}}}"
-        if base is bool: ap.add_argument(*names, action=argparse.BooleanOptionalAction, default=f.default, help=text)
+        if base is bool:
+            ap.add_argument(*names, nargs='?', const=True, type=_converter(cls, f.name), default=f.default, metavar='BOOL', help=text)
+            ap.add_argument(*[f'--no-{n[2:]}' for n in names], dest=f.name, action='store_false', help=argparse.SUPPRESS)
         else: ap.add_argument(*names, type=_converter(cls, f.name), default=f.default, metavar=f.name.upper(), help=text)
     return ap
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from conftest import train_args
 from m2clip.video import write_video
+from m2clip.runtime import shared_path
 
-SHARED = Path(__file__).resolve().parents[2] / 'shared' / 'data' / 'videos'
 
 @pytest.fixture(scope='module')
 def run(small_data, tmp_path_factory):
@@ -48,7 +48,7 @@ def test_eval_errors_are_one_line(small_data):
 
 def test_predict_answers_every_readable_video(run, tmp_path):
     bad = tmp_path / 'bad.mp4'; bad.write_bytes(b'not a video' * 30)
-    videos = [str(p) for p in sorted(SHARED.glob('*'))] + [str(bad)]
+    videos = [str(p) for p in sorted(shared_path('data', 'videos').glob('*'))] + [str(bad)]
     code, out, err = cli('m2clip-predict', *videos, '--labels', 'arm wrestling, yoga, juggling balls', '--checkpoint', str(run),
                          '--frames', '4', '--top-k', '2', '--json')
     res = json.loads(out)

@@ -1,0 +1,105 @@
+"""Bad input, as a new user types it: every field of the training, evaluation and prediction configs gets a bad
+value through its console script. Each must end with exit status 2 (a setting) or 1 (a file), one line naming the
+parameter, no traceback, and nothing written to an existing run folder."""
+import dataclasses, subprocess
+from pathlib import Path
+import pytest
+import torch
+from conftest import train_args
+from m2clip.trainer import TrainConfig, main as train_main
+from m2clip.evaluate import EvalConfig, PredictConfig, eval_main, predict_main
+
+NO_GPU = 'cuda' if not torch.cuda.is_available() else f'cuda:{torch.cuda.device_count()}'
+
+@pytest.fixture(scope='module')
+def run(small_data, tmp_path_factory):
+    "An existing run folder with a checkpoint (1 epoch), and a snapshot of its files."
+    out = tmp_path_factory.mktemp('runs')
+    subprocess.run(['m2clip-train', *train_args(small_data, out, run_name='r', epochs=1, ckpt_every=0)], check=True, capture_output=True)
+    return out / 'r'
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder.parent): p.stat().st_mtime_ns for p in sorted(folder.parent.rglob('*'))}
+
+def one_line_error(fn, argv, capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as e: fn(argv)
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and 'Traceback' not in err, err
+    return e.value.code, err
+
+def train_cases(data, run):
+    a = ['--data_root', str(data), '--dataset', 'list']
+    f = run.parent / 'a_file'; f.write_text('x')
+    return {
+        'dataset': ['--dataset', 'kinetics'], 'data_root': ['--dataset', 'list', '--data_root', '/no/such/folder'],
+        'fold': a + ['--fold', '4'], 'frames': a + ['--frames', '0'], 'sampling': a + ['--sampling', 'random'],
+        'stride': a + ['--stride', '0'], 'flip': a + ['--flip', 'maybe'], 'scale_jitter': a + ['--scale_jitter', 'sometimes'],
+        'randaugment': a + ['--randaugment', '2'], 'preset': a + ['--preset', 'paper'], 'model': a + ['--model', 'ViT-Q-99'],
+        'pretrained': a + ['--pretrained', 'openai'], 'quick_gelu': a + ['--quick_gelu', 'gelu'], 'temporal': a + ['--temporal', 'tsm'],
+        'adapter_position': a + ['--adapter_position', 'ffn'], 'text_adapters': a + ['--text_adapters', '-1'],
+        'heads': a + ['--heads', 'vc,cls'], 'mask_ratio': a + ['--mask_ratio', '1.5'], 'text_lr_scale': a + ['--text_lr_scale', '0'],
+        'epochs': a + ['--epochs', '0'], 'batch_size': a + ['--batch_size', '0'], 'grad_accum': a + ['--grad_accum', '0'],
+        'lr': a + ['--lr', '-1'], 'weight_decay': a + ['--weight_decay', '-0.1'], 'warmup_epochs': a + ['--warmup_epochs', '-1'],
+        'clip_grad': a + ['--clip_grad', 'inf'], 'seed': a + ['--seed', '-3'], 'run_name': a + ['--run_name', 'x/y'],
+        'out_dir': a + ['--out_dir', str(f)], 'device': a + ['--device', NO_GPU], 'precision': a + ['--precision', 'fp8'],
+        'num_workers': a + ['--num_workers', '-1'], 'ckpt_every': a + ['--ckpt_every', '-5'],
+        'resume': a + ['--resume', '--run_name', 'never_trained'], 'grad_checkpointing': a + ['--grad_checkpointing', 'please'],
+        'progress': a + ['--progress', 'loud']}
+
+def test_every_training_field(small_data, run, capsys):
+    cases = train_cases(small_data, run)
+    assert set(cases) == {f.name for f in dataclasses.fields(TrainConfig)}       # every field is swept
+    before = snapshot(run)
+    for field, argv in cases.items():
+        code, err = one_line_error(train_main, argv + ['--out_dir', str(run.parent)] * (field != 'out_dir'), capsys)
+        assert code in (1, 2) and err.startswith('m2clip-train: ') and field in err, (field, err)
+    assert snapshot(run) == before                                                        # nothing written, no new run folder
+
+def test_resume_with_another_config_changes_nothing(small_data, run, capsys):
+    before = snapshot(run)
+    code, err = one_line_error(train_main, train_args(small_data, run.parent, run_name='r', epochs=2, resume=True)[:-1], capsys)
+    assert code == 2 and "resume=True: the configuration differs from the checkpoint in {'epochs'" in err
+    assert snapshot(run) == before
+
+def test_every_evaluation_field(small_data, run, capsys):
+    a = ['--dataset', 'list', '--data_root', str(small_data), '--checkpoint', str(run)]
+    f = run.parent / 'a_file'; f.write_text('x')
+    cases = {
+        'checkpoint': a + ['--checkpoint', '/no/run'], 'protocol': a + ['--protocol', 'fewshot'], 'dataset': a + ['--dataset', 'k700'],
+        'data_root': a + ['--data_root', '/no/data'], 'split': a + ['--split', 'validation'], 'fold': a + ['--fold', '0'],
+        'splits': a + ['--splits', '1,5'], 'views': a + ['--views', '4x2'], 'frames': a + ['--frames', '-8'],
+        'sampling': a + ['--sampling', 'uniform'], 'stride': a + ['--stride', '0'], 'model': ['--model', 'resnet50'],
+        'pretrained': ['--model', 'tiny', '--pretrained', '/no/weights.safetensors', '--quick_gelu'], 'quick_gelu': a + ['--quick_gelu', 'x'],
+        'templates': a + ['--templates', 'many'], 'batch_size': a + ['--batch_size', '0'], 'num_workers': a + ['--num_workers', '-2'],
+        'device': a + ['--device', NO_GPU], 'precision': a + ['--precision', 'int8'], 'out': a + ['--out', str(f)],
+        'progress': a + ['--progress', 'x']}
+    assert set(cases) == {f.name for f in dataclasses.fields(EvalConfig)}
+    before = snapshot(run)
+    for field, argv in cases.items():
+        code, err = one_line_error(eval_main, argv, capsys)
+        assert code in (1, 2) and err.startswith('m2clip-eval: ') and field in err, (field, err)
+    assert snapshot(run) == before
+
+def test_every_prediction_field(run, capsys):
+    v = [str(run / 'log.csv')]
+    a = v + ['--checkpoint', str(run)]
+    cases = {
+        'labels': v + ['--model', 'tiny'], 'labels_file': a + ['--labels_file', '/no/labels.txt'], 'head': a + ['--head', 'cmlm'],
+        'top_k': a + ['--top_k', '0'], 'checkpoint': v + ['--checkpoint', '/no/run'], 'model': v + ['--labels', 'a', '--model', 'vit'],
+        'pretrained': v + ['--labels', 'a', '--model', 'tiny', '--pretrained', 'laion'], 'quick_gelu': a + ['--quick_gelu', 'x'],
+        'frames': a + ['--frames', '0'], 'templates': a + ['--templates', 'x'], 'device': a + ['--device', 'tpu']}
+    assert set(cases) == {f.name for f in dataclasses.fields(PredictConfig)}
+    for field, argv in cases.items():
+        code, err = one_line_error(predict_main, argv, capsys)
+        assert code in (1, 2) and err.startswith('m2clip-predict: ') and field in err, (field, err)
+
+@pytest.mark.parametrize('argv,says', [
+    (['m2clip-train', '--frames', '0'], 'm2clip-train: frames=0: expected an integer >= 1'),
+    (['m2clip-train', '--device', NO_GPU], f'm2clip-train: device={NO_GPU!r}: this machine has'),
+    (['m2clip-train', '--lr', '-1'], 'm2clip-train: lr=-1.0: expected a number > 0 (the rate per 256 clips)'),
+    (['m2clip-eval', '--views', '4x2', '--model', 'tiny'], "m2clip-eval: views='4x2': expected CLIPSxCROPS"),
+    (['m2clip-predict', 'a.mp4', '--top-k', '0', '--labels', 'a', '--model', 'tiny'], 'm2clip-predict: top_k=0: expected an integer >= 1'),
+    (['m2clip-train', '--epoch', '3'], 'm2clip-train: unrecognized arguments: --epoch 3')])
+def test_console_scripts_from_a_shell(argv, says):
+    r = subprocess.run(argv, capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.startswith(says) and r.stderr.count('\n') == 1 and not r.stdout, r.stderr
