@@ -30,6 +30,7 @@ class M2CLIPConfig:
     frame_adapter: bool = False            # release: extra temporal adapter on the frame features v_t
     text_adapters: int = 1                 # Text-Adapters in the deepest k text layers (paper: 1, Fig. 4b)
     text_bottleneck: int | None = None     # None: 3/4 of the text width (384 for ViT-B)
+    text_lr_scale: float = 1.0             # learning-rate factor of the Text-Adapters (text tower and CMLM adapter); release: 0.5
     heads: HeadsConfig = field(default_factory=HeadsConfig)
     templates: tuple[str, ...] = DEFAULT_TEMPLATES  # prompts; training uses the first, prediction averages all
     init_seed: int = 0                     # seeds every random init (a random backbone, adapter projections, heads)
@@ -47,9 +48,11 @@ PRESETS = {
     'tiny': dict(model='tiny'),
     # the paper: TED-Adapters (r = width/2 = 384) before MHSA in all 12 layers, 1 Text-Adapter, all four heads
     'paper-k400': dict(model='ViT-B-16', pretrained='openai'),
-    # the official release's K400 model: TED before the MLP, TD biases, extra frame adapter, its loss variants
+    # the official release's K400 model: TED before the MLP, TD biases, extra frame adapter, its loss variants,
+    # Text-Adapters trained at half the learning rate
     'release-k400': dict(model='ViT-B-16', pretrained='openai', ted=TEDConfig(position='mlp', td_bias=True),
-                         frame_adapter=True, heads=HeadsConfig(kl_target='release', cmc_double_softmax=True)),
+                         frame_adapter=True, heads=HeadsConfig(kl_target='release', cmc_double_softmax=True),
+                         text_lr_scale=0.5),
 }
 
 def preset(name: str, **overrides) -> M2CLIPConfig:
@@ -129,6 +132,17 @@ class M2CLIP(nn.Module):
             return self.vc(v).softmax(-1)
         if head != 'contrastive': raise ValueError(f"head={head!r}: expected 'contrastive' or 'vc'")
         return zeroshot_probs(v, self.label_features(classnames, templates or self.cfg.templates), self.logit_scale)
+
+    def param_groups(self, weight_decay: float) -> list[dict]:
+        "AdamW groups of the trainable parameters: `weight_decay` on ndim > 1, none on 1-d; `lr_scale` 1, or `cfg.text_lr_scale` for the Text-Adapters."
+        groups: dict = {}
+        for n, p in self.named_parameters():
+            if not p.requires_grad: continue
+            text = n.startswith(('text.', 'cmlm.adapter.'))          # Text-Adapters: text tower and CMLM block
+            groups.setdefault((text, p.ndim <= 1), []).append(p)
+        return [dict(params=groups[k], weight_decay=0.0 if k[1] else weight_decay,
+                     lr_scale=self.cfg.text_lr_scale if k[0] else 1.0)
+                for k in ((False, False), (False, True), (True, False), (True, True)) if k in groups]
 
     def trainable_state_dict(self) -> dict[str, torch.Tensor]:
         "The trained weights only: adapters and heads (what a checkpoint needs)."
