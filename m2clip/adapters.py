@@ -118,6 +118,10 @@ class AdaptedBlock(nn.Module):
         super().__init__()
         if not isinstance(block, ResidualAttentionBlock) or hasattr(block, 'ln_1_kv'):
             raise TypeError(f"AdaptedBlock wraps a self-attention open_clip ResidualAttentionBlock, got {type(block).__name__}")
+        if not isinstance(block.attn, nn.MultiheadAttention) or not block.attn.batch_first:
+            found = type(block.attn).__name__ + ('' if not isinstance(block.attn, nn.MultiheadAttention) else '(batch_first=False)')
+            raise TypeError(f"AdaptedBlock calls the block's attention as torch.nn.MultiheadAttention(batch_first=True) "
+                            f"(open_clip_torch 3.0-3.3), but found {found}: install open_clip_torch>=3.0,<3.4")
         self.ln_1, self.attn, self.ls_1 = block.ln_1, block.attn, block.ls_1
         self.ln_2, self.mlp, self.ls_2 = block.ln_2, block.mlp, block.ls_2
         self.pre_attn, self.pre_mlp = pre_attn, pre_mlp

@@ -12,7 +12,8 @@ import open_clip
 from open_clip.pretrained import get_pretrained_cfg
 
 # %% auto #0
-__all__ = ['TINY', 'model_config', 'WeightsUnavailable', 'resolve_pretrained', 'freeze', 'count_params', 'load_clip']
+__all__ = ['TINY', 'model_config', 'WeightsUnavailable', 'resolve_pretrained', 'freeze', 'count_params', 'infer_quick_gelu',
+           'load_clip']
 
 # %% ../nbs/00_backbone.ipynb #a0512ac8
 TINY = dict(embed_dim=64,
@@ -77,11 +78,25 @@ def count_params(module: nn.Module, trainable: bool | None = None) -> int:
     return sum(p.numel() for p in module.parameters() if trainable is None or p.requires_grad == trainable)
 
 # %% ../nbs/00_backbone.ipynb #d077bac8
+def infer_quick_gelu(model: str, pretrained: str | os.PathLike | None, quick_gelu: bool | None = None) -> bool:
+    "Whether the backbone uses QuickGELU: `quick_gelu` if given, else from the architecture or tag; a local file must say."
+    if quick_gelu is not None: return bool(quick_gelu)
+    arch = model_config(model).get('quick_gelu')                       # '-quickgelu' architectures name it
+    if arch is not None: return bool(arch)
+    if pretrained is None: return False
+    if Path(pretrained).expanduser().is_file():
+        raise ValueError(f"pretrained={str(pretrained)!r} is a local file: set quick_gelu=True for OpenAI weights "
+                         f"(trained with QuickGELU) or quick_gelu=False for other weights")
+    if str(pretrained) == 'openai': return True
+    tag_cfg = get_pretrained_cfg(model, str(pretrained)) if model != 'tiny' else {}
+    return bool(tag_cfg.get('quick_gelu', False))
+
 def load_clip(model: str = 'tiny', pretrained: str | os.PathLike | None = None, quick_gelu: bool | None = None,
               image_size: int | None = None, device: str | torch.device = 'cpu') -> open_clip.CLIP:
     "A frozen open_clip `CLIP` for preset/architecture `model`, with weights from `pretrained` (None: random)."
     cfg = model_config(model, image_size)
-    if quick_gelu is None: quick_gelu = (str(pretrained) == 'openai')
+    quick_gelu = infer_quick_gelu(model, pretrained, quick_gelu)
+    cfg.pop('quick_gelu', None)                                        # passed explicitly below
     ckpt = resolve_pretrained(model, pretrained)
     with torch.device(device):
         clip = open_clip.CLIP(**cfg, quick_gelu=quick_gelu)

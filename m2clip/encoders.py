@@ -90,14 +90,27 @@ class TextEncoder(nn.Module):
         "CLIP BPE tokens (N, 77) on the encoder's device."
         return self.tokenizer(list(texts)).to(self.positional_embedding.device)
 
-    def embed(self, tokens: torch.Tensor) -> torch.Tensor:
-        "Eq. 4: z_l^(0) = X_l + e_l for tokens (N, n)."
-        return self.token_embedding(tokens) + self.positional_embedding[: tokens.shape[1]]
+    def embed(self, tokens: torch.Tensor, masked: torch.Tensor | None = None,
+              mask_embedding: torch.Tensor | None = None) -> torch.Tensor:
+        "Eq. 4: z_l^(0) = X_l + e_l for tokens (N, n); where `masked` (N, n) is True, X_l is `mask_embedding` ([MASK])."
+        x = self.token_embedding(tokens)
+        if masked is not None: x = torch.where(masked[..., None], mask_embedding.to(x.dtype), x)
+        return x + self.positional_embedding[: tokens.shape[1]].to(x.dtype)
 
-    def blocks(self, x: torch.Tensor, start: int = 0, stop: int | None = None) -> torch.Tensor:
-        "Eq. 5: run layers start..stop-1 on token states x (N, n, d) with the causal mask."
+    def attention_mask(self, tokens: torch.Tensor, causal: bool = True) -> torch.Tensor:
+        "Additive attention mask for tokens (N, n): CLIP's causal (n, n), or bidirectional over each row's tokens up to its EOT (N*heads, n, n)."
+        n = tokens.shape[1]
+        if causal: return self.attn_mask[:n, :n]
+        pad = torch.arange(n, device=tokens.device)[None, :] > eot_index(tokens)[:, None]   # (N, n): keys after EOT
+        m = torch.zeros(pad.shape, dtype=self.attn_mask.dtype, device=tokens.device).masked_fill(pad, float('-inf'))
+        return m[:, None, :].expand(-1, n, -1).repeat_interleave(self.transformer.resblocks[0].attn.num_heads, dim=0)
+
+    def blocks(self, x: torch.Tensor, start: int = 0, stop: int | None = None,
+               attn_mask: torch.Tensor | None = None) -> torch.Tensor:
+        "Eq. 5: run layers start..stop-1 on token states x (N, n, d); `attn_mask` None: CLIP's causal mask."
         n = x.shape[1]
-        for blk in self.transformer.resblocks[start:stop]: x = blk(x, attn_mask=self.attn_mask[:n, :n])
+        if attn_mask is None: attn_mask = self.attn_mask[:n, :n]
+        for blk in self.transformer.resblocks[start:stop]: x = blk(x, attn_mask=attn_mask)
         return x
 
     def frozen_prefix(self, tokens: torch.Tensor) -> torch.Tensor:

@@ -33,6 +33,7 @@ class HeadsConfig:
     cmc_double_softmax: bool = False  # release: cross-entropy applied to softmax probabilities (a double softmax)
     mask_ratio: float = 0.2         # CMLM: probability that a label word is masked (at least one per sample)
     mlm_bottleneck: int | None = None  # CMLM text adapter width; None: 3/4 of the text width (384 for ViT-B)
+    cmlm_causal: bool = False       # CMLM text path: False: bidirectional (the paper); True: CLIP's causal mask, as the text tower was pre-trained
 
 # %% ../nbs/03_heads.ipynb #b06aff23
 import torch.distributed as dist

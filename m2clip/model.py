@@ -6,7 +6,7 @@
 from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Sequence, NamedTuple
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -16,7 +16,7 @@ from .encoders import VideoEncoder, TextEncoder, DEFAULT_TEMPLATES
 from .heads import (HeadsConfig, contrastive_loss, cmc_loss, zeroshot_probs, LabelMasker, CMLMHead, mlm_loss, gather)
 
 # %% auto #0
-__all__ = ['HEADS', 'PRESETS', 'M2CLIPConfig', 'parse_heads', 'preset', 'M2CLIP']
+__all__ = ['HEADS', 'PRESETS', 'M2CLIPConfig', 'parse_heads', 'preset', 'CMLMInputs', 'M2CLIP']
 
 # %% ../nbs/04_model.ipynb #65e3cfb5
 @dataclass
@@ -30,6 +30,7 @@ class M2CLIPConfig:
     frame_adapter: bool = False            # release: extra temporal adapter on the frame features v_t
     text_adapters: int = 1                 # Text-Adapters in the deepest k text layers (paper: 1, Fig. 4b)
     text_bottleneck: int | None = None     # None: 3/4 of the text width (384 for ViT-B)
+    text_lr_scale: float = 1.0             # learning-rate factor of the Text-Adapters (text tower and CMLM adapter); release: 0.5
     heads: HeadsConfig = field(default_factory=HeadsConfig)
     templates: tuple[str, ...] = DEFAULT_TEMPLATES  # prompts; training uses the first, prediction averages all
     init_seed: int = 0                     # seeds every random init (a random backbone, adapter projections, heads)
@@ -47,9 +48,11 @@ PRESETS = {
     'tiny': dict(model='tiny'),
     # the paper: TED-Adapters (r = width/2 = 384) before MHSA in all 12 layers, 1 Text-Adapter, all four heads
     'paper-k400': dict(model='ViT-B-16', pretrained='openai'),
-    # the official release's K400 model: TED before the MLP, TD biases, extra frame adapter, its loss variants
+    # the official release's K400 model: TED before the MLP, TD biases, extra frame adapter, its loss variants,
+    # Text-Adapters trained at half the learning rate
     'release-k400': dict(model='ViT-B-16', pretrained='openai', ted=TEDConfig(position='mlp', td_bias=True),
-                         frame_adapter=True, heads=HeadsConfig(kl_target='release', cmc_double_softmax=True)),
+                         frame_adapter=True, heads=HeadsConfig(kl_target='release', cmc_double_softmax=True),
+                         text_lr_scale=0.5),
 }
 
 def preset(name: str, **overrides) -> M2CLIPConfig:
@@ -58,6 +61,14 @@ def preset(name: str, **overrides) -> M2CLIPConfig:
     return M2CLIPConfig(**{**PRESETS[name], **overrides})
 
 # %% ../nbs/04_model.ipynb #9a7d7873
+class CMLMInputs(NamedTuple):
+    "What enters the text blocks on the CMLM path (`M2CLIP.cmlm_inputs`)."
+    tokens: torch.Tensor     # (B, n) prompt token ids, the chosen words still in place
+    mask: torch.Tensor       # (B, n) bool: tokens whose token embedding is replaced by [MASK]
+    targets: torch.Tensor    # (B, n) word id at the first token of each masked word, IGNORE elsewhere
+    x: torch.Tensor          # (B, n, d) embedded input of the text blocks
+    attn_mask: torch.Tensor  # attention mask of the text blocks (bidirectional unless heads.cmlm_causal)
+
 class M2CLIP(nn.Module):
     "M2-CLIP for the label set `classnames`: frozen CLIP, TED- and Text-Adapters, four-head decoder."
     def __init__(self, classnames: Sequence[str], cfg: M2CLIPConfig = M2CLIPConfig(), device: str | torch.device = 'cpu'):
@@ -82,6 +93,19 @@ class M2CLIP(nn.Module):
         "Label text features w (C, D) (cached frozen prefix; gradients reach the Text-Adapters)."
         return self.text.encode_labels(self.classnames if classnames is None else classnames, templates or self.cfg.templates[:1])
 
+    def cmlm_inputs(self, labels: torch.Tensor, seeds: torch.Tensor | None = None) -> CMLMInputs:
+        "The CMLM head's masked prompts for class indices `labels` (B,), sample i masked from `seeds[i]`."
+        h = self.cfg.heads
+        tokens, mask, targets = self.masker(labels.cpu(), h.mask_ratio, None if seeds is None else seeds.cpu())
+        dev = self.cmlm.mask_embedding.device
+        tokens, mask, targets = tokens.to(dev), mask.to(dev), targets.to(dev)
+        x = self.text.embed(tokens, mask, self.cmlm.mask_embedding)     # [MASK] token embedding + position embedding
+        return CMLMInputs(tokens, mask, targets, x, self.text.attention_mask(tokens, causal=h.cmlm_causal))
+
+    def cmlm_logits(self, c: CMLMInputs, frames: torch.Tensor) -> torch.Tensor:
+        "Word logits (B, n, V): the masked prompts through the (adapted) text tower, then Eq. 12 with frames (B, T, D)."
+        return self.cmlm(self.text.blocks(c.x, attn_mask=c.attn_mask), frames)
+
     def forward(self, video: torch.Tensor, labels: torch.Tensor, seeds: torch.Tensor | None = None) -> dict:
         "Losses of the active heads for a batch (B, T, 3, H, W) with class indices (B,), and their weighted sum."
         h, out = self.cfg.heads, {}
@@ -91,11 +115,8 @@ class M2CLIP(nn.Module):
             out['contrastive'] = contrastive_loss(gather(v), gather(w_all[labels]), gather(labels), self.logit_scale, h.kl_target)
         if h.cmc: out['cmc'] = cmc_loss(v, w_all, labels, self.logit_scale, h.cmc_double_softmax)
         if h.cmlm:
-            tokens, mask, targets = self.masker(labels.cpu(), h.mask_ratio, None if seeds is None else seeds.cpu())
-            tokens, mask, targets = tokens.to(v.device), mask.to(v.device), targets.to(v.device)
-            x = self.text.embed(tokens)
-            x = torch.where(mask[..., None], self.cmlm.mask_embedding.to(x.dtype), x)   # [MASK] the chosen words
-            out['cmlm'] = mlm_loss(self.cmlm(self.text.blocks(x), frames), targets)
+            c = self.cmlm_inputs(labels, seeds)
+            out['cmlm'] = mlm_loss(self.cmlm_logits(c, frames), c.targets)
         if h.vc: out['vc'] = F.cross_entropy(self.vc(v), labels)
         if not out: raise ValueError("no head is active: set at least one of heads.contrastive/cmc/cmlm/vc")
         out['loss'] = sum(getattr(h, f'w_{k}') * out[k] for k in HEADS if k in out)
@@ -111,6 +132,17 @@ class M2CLIP(nn.Module):
             return self.vc(v).softmax(-1)
         if head != 'contrastive': raise ValueError(f"head={head!r}: expected 'contrastive' or 'vc'")
         return zeroshot_probs(v, self.label_features(classnames, templates or self.cfg.templates), self.logit_scale)
+
+    def param_groups(self, weight_decay: float) -> list[dict]:
+        "AdamW groups of the trainable parameters: `weight_decay` on ndim > 1, none on 1-d; `lr_scale` 1, or `cfg.text_lr_scale` for the Text-Adapters."
+        groups: dict = {}
+        for n, p in self.named_parameters():
+            if not p.requires_grad: continue
+            text = n.startswith(('text.', 'cmlm.adapter.'))          # Text-Adapters: text tower and CMLM block
+            groups.setdefault((text, p.ndim <= 1), []).append(p)
+        return [dict(params=groups[k], weight_decay=0.0 if k[1] else weight_decay,
+                     lr_scale=self.cfg.text_lr_scale if k[0] else 1.0)
+                for k in ((False, False), (False, True), (True, False), (True, True)) if k in groups]
 
     def trainable_state_dict(self) -> dict[str, torch.Tensor]:
         "The trained weights only: adapters and heads (what a checkpoint needs)."
