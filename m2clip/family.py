@@ -158,11 +158,7 @@ class M2CLIPFamily(ModelFamily):
         return net(batch['video'].to(device, non_blocking=True), batch['label'].to(device), batch['seed'])
     def evaluate(self, model, loader, device, autocast=nullcontext, progress=False) -> dict:
         return evaluate_clips(model, loader, device, autocast, progress)
-    def param_groups(self, model, weight_decay) -> list[dict]:
-        if hasattr(model, 'param_groups'): return model.param_groups(weight_decay)
-        train = [(n, p) for n, p in model.named_parameters() if p.requires_grad]   # TEMPORARY until merge
-        return [dict(params=[p for n, p in train if p.ndim > 1], weight_decay=weight_decay, lr_scale=1.0),
-                dict(params=[p for n, p in train if p.ndim <= 1], weight_decay=0.0, lr_scale=1.0)]
+    def param_groups(self, model, weight_decay) -> list[dict]: return model.param_groups(weight_decay)
     def find_unused_parameters(self, model) -> bool:
         h = model.cfg.heads
         return not (h.contrastive or h.cmc or h.cmlm)
