@@ -8,6 +8,7 @@ import torch
 from conftest import train_args
 from m2clip.trainer import TrainConfig, main as train_main
 from m2clip.evaluate import EvalConfig, PredictConfig, eval_main, predict_main
+from m2clip.profile import ProfileConfig, main as profile_main
 
 NO_GPU = 'cuda' if not torch.cuda.is_available() else f'cuda:{torch.cuda.device_count()}'
 
@@ -92,6 +93,14 @@ def test_every_prediction_field(run, capsys):
     for field, argv in cases.items():
         code, err = one_line_error(predict_main, argv, capsys)
         assert code in (1, 2) and err.startswith('m2clip-predict: ') and field in err, (field, err)
+
+def test_every_profile_field(capsys):
+    cases = {'preset': ['--preset', 'paper'], 'model': ['--model', 'ViT-Z-1'], 'frames': ['--frames', 'x'],
+             'image_size': ['--image_size', '225'], 'labels': ['--labels', 'no_such_label_set']}
+    assert set(cases) == {f.name for f in dataclasses.fields(ProfileConfig)}
+    for field, argv in cases.items():
+        code, err = one_line_error(profile_main, argv, capsys)
+        assert code in (1, 2) and err.startswith('m2clip-profile: ') and field in err, (field, err)
 
 @pytest.mark.parametrize('argv,says', [
     (['m2clip-train', '--frames', '0'], 'm2clip-train: frames=0: expected an integer >= 1'),
