@@ -33,7 +33,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=['m2clip', 'm2clip.*']),
     include_package_data=True,
-    package_data={'m2clip': ['assets/*.txt']},
+    package_data={'m2clip': ['assets/*.txt', 'assets/fewshot/*/*']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires='>=' + cfg['min_python'],
