@@ -103,6 +103,10 @@ def load_clip(model: str = 'tiny', pretrained: str | os.PathLike | None = None, 
     if ckpt is not None:
         if not Path(ckpt).is_file():  # a tag the hub can serve: let open_clip fetch it
             ckpt = open_clip.download_pretrained(get_pretrained_cfg(model, ckpt))
-        open_clip.load_checkpoint(clip, ckpt, strict=True, weights_only=True)
+        try: open_clip.load_checkpoint(clip, ckpt, strict=True, weights_only=True)
+        except Exception as e:  # a user's file: corrupt, another architecture, other keys
+            why = ' '.join(str(e).split())
+            raise ValueError(f"pretrained={str(pretrained)!r}: cannot be loaded into model={model!r} "
+                             f"({type(e).__name__}: {why[:300]}{'...' if len(why) > 300 else ''})") from None
     clip.m2clip_arch = dict(model=model, quick_gelu=quick_gelu, image_size=cfg['vision_cfg']['image_size'])
     return freeze(clip)

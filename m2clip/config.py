@@ -4,14 +4,15 @@
 
 # %% ../nbs/15_config.ipynb #52c8bedf
 from __future__ import annotations
-import argparse, dataclasses, math, sys, types, typing
+import argparse, dataclasses, functools, math, sys, types, typing
+from pathlib import Path
 from dataclasses import fields
 from typing import Any, Callable, Literal, get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['BOOLS', 'USER_ERRORS', 'ConfigError', 'require', 'field_kind', 'accepted', 'check_types', 'OneLineParser',
-           'config_parser', 'from_args', 'run_cli', 'parameters_source']
+__all__ = ['BOOLS', 'USER_ERRORS', 'ConfigError', 'require', 'require_folder', 'field_kind', 'accepted', 'check_types',
+           'OneLineParser', 'config_parser', 'apply_overrides', 'from_args', 'run_cli', 'parameters_source']
 
 # %% ../nbs/15_config.ipynb #8c761d9f
 class ConfigError(ValueError):
@@ -21,10 +22,18 @@ def require(ok: bool, name: str, value: Any, accepted: str):
     "Raise `ConfigError('name=value: expected accepted')` unless `ok`."
     if not ok: raise ConfigError(f"{name}={value!r}: expected {accepted}")
 
+def require_folder(name: str, value, accepted: str, optional: bool = False):
+    "ConfigError unless `value` is an existing folder; with `optional`, None or a path to be created are fine too."
+    if value is None: return require(optional, name, value, accepted)
+    require(Path(value).is_dir() or (optional and not Path(value).exists()), name, value, accepted)
+
 # %% ../nbs/15_config.ipynb #4a2803f9
+@functools.cache
+def _hints(cls) -> dict: return get_type_hints(cls)         # evaluated once per class
+
 def field_kind(cls, name: str) -> tuple[type, bool, tuple | None]:
     "(base type, accepts None, allowed values or None) of field `name` of dataclass `cls`."
-    tp = get_type_hints(cls)[name]
+    tp = _hints(cls)[name]
     args = get_args(tp) if get_origin(tp) in (typing.Union, types.UnionType) else (tp,)
     rest = [a for a in args if a is not type(None)]
     if len(rest) != 1: raise TypeError(f'{cls.__name__}.{name}: one type (optionally | None) per field, got {tp}')
@@ -88,6 +97,12 @@ def config_parser(cls, prog: str, description: str = '') -> OneLineParser:
             ap.add_argument(*[f'--no-{n[2:]}' for n in names], dest=f.name, action='store_false', help=argparse.SUPPRESS)
         else: ap.add_argument(*names, type=_converter(cls, f.name), default=f.default, metavar=f.name.upper(), help=text)
     return ap
+
+def apply_overrides(cfg, overrides: dict, prog: str):
+    "`cfg` with keyword `overrides`; ConfigError naming a keyword that is not one of its fields."
+    unknown = sorted(set(overrides) - {f.name for f in fields(cfg)})
+    if unknown: raise ConfigError(f"{unknown[0]}: not a {type(cfg).__name__} field (see {prog} --help)")
+    return dataclasses.replace(cfg, **overrides)
 
 def from_args(cls, ns: argparse.Namespace):
     "The config `cls` of parsed flags (flags that are not fields are ignored)."

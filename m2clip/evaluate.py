@@ -11,13 +11,13 @@ from typing import ClassVar, Literal
 import numpy as np
 import pandas as pd
 import torch
-from .config import ConfigError, require, check_types, config_parser, from_args, run_cli
+from .config import ConfigError, require, require_folder, check_types, apply_overrides, config_parser, from_args, run_cli
 from .runtime import resolve_device, resolve_precision, autocast_for, load_safetensors
 from .adapters import TEDConfig
 from .encoders import DEFAULT_TEMPLATES, ACTIONCLIP_TEMPLATES
 from .heads import HeadsConfig
 from .model import M2CLIP, M2CLIPConfig
-from .family import get_family, check_backbone, evaluate_clips
+from .family import get_family, check_backbone, evaluate_clips, weights
 from .video import ClipTransform, VideoError, open_video
 from .datasets import Sampling, ShardedSampler, collate
 from .readers import PRESETS as DATA_PRESETS, build_dataset
@@ -69,9 +69,8 @@ class EvalConfig:
             v = getattr(self, name); require(v is None or v >= lo, name, v, f'an integer >= {lo}')
         parse_views(self.views); parse_splits(self.splits)
         if self.checkpoint is not None: model_file(self.checkpoint)
-        if self.dataset != 'synthetic' or self.data_root is not None:
-            require(self.data_root is not None and Path(self.data_root).is_dir() or self.dataset == 'synthetic' and not Path(self.data_root).exists(),
-                    'data_root', self.data_root, f'the folder of the {self.dataset} dataset (an existing folder)')
+        require_folder('data_root', self.data_root, f'the folder of the {self.dataset} dataset (an existing folder)',
+                       optional=self.dataset == 'synthetic')        # the synthetic benchmark is generated there
         require(self.out is None or not Path(self.out).is_file(), 'out', self.out, 'a folder (this is a file)')
         if self.checkpoint is None: check_backbone(*plain_clip_backbone(self.model, self.pretrained, self.quick_gelu))
         resolve_precision(self.precision, resolve_device(self.device))
@@ -101,9 +100,8 @@ def model_file(checkpoint: str | Path) -> Path:
 def plain_clip_backbone(model, pretrained, quick_gelu) -> tuple:
     "(model, pretrained, quick_gelu) of plain CLIP: ViT-B-16 with OpenAI weights unless told otherwise."
     model = model or 'ViT-B-16'
-    if pretrained is None: pretrained = None if model == 'tiny' else 'openai'
-    elif pretrained.lower() in ('none', 'random'): pretrained = None
-    return model, pretrained, quick_gelu
+    default = None if model == 'tiny' else 'openai'
+    return model, default if pretrained is None else weights(pretrained), quick_gelu
 
 # %% ../nbs/30_evaluate.ipynb #205bf018
 def load_model(checkpoint: str | Path | None = None, model: str | None = None, pretrained: str | None = None,
@@ -123,7 +121,7 @@ def load_model(checkpoint: str | Path | None = None, model: str | None = None, p
     family = get_family(meta.get('family', 'm2clip'))
     mcfg = family.config_from_dict(meta['model_config'])
     over = {k: v for k, v in dict(model=model, quick_gelu=quick_gelu).items() if v is not None}
-    if pretrained is not None: over['pretrained'] = None if pretrained.lower() in ('none', 'random') else pretrained
+    if pretrained is not None: over['pretrained'] = weights(pretrained)
     mcfg = dataclasses.replace(mcfg, **over)
     check_backbone(mcfg.model, mcfg.pretrained, mcfg.quick_gelu)
     m = family.build(mcfg, meta['classnames'], device)
@@ -207,9 +205,7 @@ def eval_zeroshot(model: M2CLIP, cfg: EvalConfig, device='cpu') -> dict:
 # %% ../nbs/30_evaluate.ipynb #d7e76648
 def evaluate_run(cfg: EvalConfig | None = None, **overrides) -> dict:
     "Evaluate as `cfg` (and keyword overrides) says; returns the report."
-    unknown = set(overrides) - {f.name for f in fields(EvalConfig)}
-    if unknown: raise ConfigError(f"{sorted(unknown)[0]}: not an EvalConfig field (see m2clip-eval --help)")
-    cfg = dataclasses.replace(cfg or EvalConfig(), **overrides).validate()
+    cfg = apply_overrides(cfg or EvalConfig(), overrides, 'm2clip-eval').validate()
     device = resolve_device(cfg.device)
     model = load_model(cfg.checkpoint, cfg.model, cfg.pretrained, cfg.quick_gelu, device)
     cfg = settings(cfg, model.trained_with)

@@ -12,14 +12,14 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 from .config import ConfigError, require
-from .backbone import model_config as backbone_config
+from .backbone import model_config as backbone_config, infer_quick_gelu
 from .adapters import TEDConfig
 from .heads import HeadsConfig, zeroshot_probs
-from .model import M2CLIP, M2CLIPConfig, PRESETS as M2CLIP_PRESETS, HEADS, preset as m2clip_preset
+from .model import M2CLIP, M2CLIPConfig, PRESETS as M2CLIP_PRESETS, HEADS, parse_heads, preset as m2clip_preset
 from .runtime import reduce_sum
 
 # %% auto #0
-__all__ = ['FAMILIES', 'TEMPORAL', 'WEIGHT_FILES', 'ModelFamily', 'register', 'all_presets', 'family_of', 'get_family',
+__all__ = ['FAMILIES', 'TEMPORAL', 'WEIGHT_FILES', 'ModelFamily', 'register', 'all_presets', 'family_of', 'get_family', 'weights',
            'check_backbone', 'm2clip_config', 'm2clip_config_from_dict', 'evaluate_clips', 'M2CLIPFamily']
 
 # %% ../nbs/17_family.ipynb #47bb904c
@@ -37,8 +37,7 @@ class ModelFamily:
     def evaluate(self, model: nn.Module, loader, device, autocast=nullcontext, progress: bool = False) -> dict: raise NotImplementedError
     def param_groups(self, model: nn.Module, weight_decay: float) -> list[dict]: raise NotImplementedError
     def find_unused_parameters(self, model: nn.Module) -> bool: return False
-    def state_dict(self, model: nn.Module) -> dict[str, torch.Tensor]:
-        return {n: p.detach() for n, p in model.named_parameters() if p.requires_grad}
+    def state_dict(self, model: nn.Module) -> dict[str, torch.Tensor]: return model.trainable_state_dict()
     def load_state_dict(self, model: nn.Module, sd: dict[str, torch.Tensor]): model.load_trainable_state_dict(sd)
 
 FAMILIES: dict[str, ModelFamily] = {}
@@ -69,10 +68,14 @@ def get_family(name: str) -> ModelFamily:
 TEMPORAL = {'ted': dict(te=True, td=True), 'te': dict(te=True, td=False), 'td': dict(te=False, td=True), 'none': dict(layers='none')}
 
 def _heads(spec: str, base: HeadsConfig) -> HeadsConfig:
-    names = [s.strip() for s in spec.split(',') if s.strip()]
-    if not names or any(n not in HEADS for n in names):
-        raise ConfigError(f"heads={spec!r}: expected a comma-separated subset of {','.join(HEADS)}")
-    return dataclasses.replace(base, **{h: h in names for h in HEADS})
+    "`base` with exactly the heads of `spec` on (parsed by `m2clip.model.parse_heads`), its other fields kept."
+    try: on = parse_heads(spec)
+    except ValueError as e: raise ConfigError(str(e)) from None
+    return dataclasses.replace(base, **{h: getattr(on, h) for h in HEADS})
+
+def weights(pretrained: str | None) -> str | None:
+    "A `pretrained` setting as open_clip takes it: 'none' / 'random' (any case) mean random weights (None)."
+    return None if pretrained is not None and pretrained.lower() in ('none', 'random') else pretrained
 
 WEIGHT_FILES = ('.pt', '.pth', '.bin', '.safetensors')
 
@@ -85,8 +88,9 @@ def check_backbone(model: str, pretrained: str | None, quick_gelu: bool | None):
     looks_like_file = Path(pretrained).suffix in WEIGHT_FILES or os.sep in pretrained
     if looks_like_file:
         require(Path(pretrained).expanduser().is_file(), 'pretrained', pretrained, 'an existing checkpoint file, an open_clip tag or none')
-        require(quick_gelu is not None, 'quick_gelu', quick_gelu,
-                f'True or False with the local file pretrained={pretrained!r}: True for OpenAI weights (trained with QuickGELU), False for others')
+        try: infer_quick_gelu(model, pretrained, quick_gelu)          # the backbone's own rule: a local file must say
+        except ValueError: require(False, 'quick_gelu', quick_gelu, f'True or False with the local file pretrained={pretrained!r}: '
+                                   'True for OpenAI weights (trained with QuickGELU), False for others')
     else:
         tags = open_clip.list_pretrained_tags_by_model(model) if model != 'tiny' else []
         require(pretrained in tags, 'pretrained', pretrained, f"a local checkpoint file, none, or an open_clip tag of model={model!r}: "
@@ -102,7 +106,7 @@ def m2clip_config(cfg) -> M2CLIPConfig:
     if cfg.mask_ratio is not None: heads = dataclasses.replace(heads, mask_ratio=cfg.mask_ratio)
     over = dict(model=cfg.model, quick_gelu=cfg.quick_gelu, text_adapters=cfg.text_adapters, text_lr_scale=cfg.text_lr_scale)
     over = {k: v for k, v in over.items() if v is not None}
-    if cfg.pretrained is not None: over['pretrained'] = None if cfg.pretrained.lower() in ('none', 'random') else cfg.pretrained
+    if cfg.pretrained is not None: over['pretrained'] = weights(cfg.pretrained)
     mcfg = dataclasses.replace(base, **over, ted=ted, heads=heads, init_seed=cfg.seed)
     check_backbone(mcfg.model, mcfg.pretrained, mcfg.quick_gelu)
     return mcfg

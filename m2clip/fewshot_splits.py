@@ -8,7 +8,7 @@ import json, os, re
 from importlib.resources import files
 from pathlib import Path
 from .datasets import AnnotationError
-from .readers import ssv2_class, camel_to_words
+from .readers import ssv2_class, camel_to_words, _index_videos
 
 # %% auto #0
 __all__ = ['FEWSHOT_SPLITS', 'split_dir', 'parse_split_file', 'read_fewshot']
@@ -16,7 +16,6 @@ __all__ = ['FEWSHOT_SPLITS', 'split_dir', 'parse_split_file', 'read_fewshot']
 # %% ../nbs/14_fewshot_splits.ipynb #87f442ca
 FEWSHOT_SPLITS = ('ssv2_small', 'ssv2_full', 'kinetics100', 'hmdb51', 'ucf101')
 _LINE = re.compile(r'^(train|val|test)(\d+)(//|/)(.+)$')
-_VIDEO = ('.mp4', '.avi', '.webm', '.mkv')
 
 def split_dir(name: str, split_root: str | os.PathLike | None = None) -> Path:
     "The folder of benchmark `name`'s split files: the user's `split_root`, or the copy shipped with the package."
@@ -42,14 +41,6 @@ def _clean(name: str, bench: str) -> str:
 def _folder_name(folder: str, bench: str) -> str:
     return camel_to_words(folder) if bench == 'ucf101' else folder.replace('_', ' ')
 
-def _index(root: Path, ssv2: bool) -> dict:
-    "Videos under root by file stem (SSv2) or by (class folder, file name)."
-    out = {}
-    if root.is_dir():
-        for p in root.rglob('*'):
-            if p.suffix.lower() in _VIDEO: out.setdefault(p.stem if ssv2 else (p.parent.name, p.name), p)
-    return out
-
 def _ssv2_val_names(root: Path) -> dict[str, str]:
     "SSv2 video id -> class name, from the dataset's own annotation JSON files under root (if any)."
     out = {}
@@ -65,7 +56,7 @@ def read_fewshot(name: str, data_root: str | os.PathLike, split: str = 'test',
     rows = parse_split_file(d / f'{split}_few_shot.txt', split)
     k = 1 + max((c for c, _ in rows), default=-1)
     listed = json.loads((d / 'classes.json').read_text()).get(split)
-    found = _index(root, ssv2)
+    found = _index_videos(root) if ssv2 else _index_videos(root, key=lambda p: (p.parent.name, p.name))  # by id, or class/file
     if listed is not None:
         if len(listed) < k: raise AnnotationError(f'{d / "classes.json"}: {len(listed)} {split} classes, the split file uses {k}')
         names = [_clean(c, name) for c in listed]

@@ -15,13 +15,13 @@ __all__ = ['PRESETS', 'read_k400', 'ssv2_class', 'read_ssv2', 'camel_to_words', 
            'build_dataset']
 
 # %% ../nbs/13_readers.ipynb #991f8112
-def _index_videos(*dirs: Path) -> dict[str, Path]:
-    "Map file stem -> path for every video file under `dirs` (searched once)."
+def _index_videos(*dirs: Path, key=lambda p: p.stem) -> dict:
+    "Map key(path) (default: the file stem) -> path for every video file under `dirs` (searched once; the first one wins)."
     out = {}
     for d in dirs:
         if d.is_dir():
             for p in d.rglob('*'):
-                if p.suffix.lower() in ('.mp4', '.mkv', '.webm', '.avi') and p.stem not in out: out[p.stem] = p
+                if p.suffix.lower() in ('.mp4', '.mkv', '.webm', '.avi'): out.setdefault(key(p), p)
     return out
 
 def _first(root: Path, *names: str) -> Path:

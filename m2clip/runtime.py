@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from pathlib import Path
 import torch
 import torch.distributed as dist
-from safetensors import safe_open
+from safetensors import safe_open, SafetensorError
 from safetensors.torch import save_file
 from .config import ConfigError
 
@@ -91,8 +91,7 @@ def load_safetensors(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], 
     try:
         with safe_open(str(path), 'pt') as f:
             return {k: f.get_tensor(k) for k in f.keys()}, json.loads((f.metadata() or {}).get('m2clip', '{}'))
-    except Exception as e:
-        if isinstance(e, (OSError, MemoryError)) and not isinstance(e, FileNotFoundError): raise
+    except (SafetensorError, json.JSONDecodeError) as e:
         raise ValueError(f'{path}: not a readable safetensors checkpoint ({type(e).__name__}: {e})') from None
 
 # %% ../nbs/16_runtime.ipynb #e83e9793

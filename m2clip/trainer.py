@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_trainer.ipynb #161f8af0
 from __future__ import annotations
-import csv, dataclasses, json, math, os, sys, time
+import copy, csv, dataclasses, json, math, os, sys, time
 from contextlib import nullcontext
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
@@ -13,7 +13,7 @@ from typing import ClassVar, Literal
 import torch
 import torch.distributed as dist
 from tqdm.auto import tqdm
-from .config import ConfigError, require, check_types, config_parser, from_args, run_cli
+from .config import ConfigError, require, require_folder, check_types, apply_overrides, config_parser, from_args, run_cli
 from .runtime import (resolve_device, resolve_precision, autocast_for, setup_distributed, teardown_distributed,
                             reduce_sum, gather_objects, save_safetensors, load_safetensors, project_commit)
 from .backbone import count_params
@@ -85,9 +85,8 @@ class TrainConfig:
         require(self.run_name is None or (self.run_name.strip() not in ('', '.', '..') and '/' not in self.run_name), 'run_name',
                 self.run_name, 'a folder name (no /)')
         require(not Path(self.out_dir).exists() or Path(self.out_dir).is_dir(), 'out_dir', self.out_dir, 'a folder (this is a file)')
-        if self.dataset != 'synthetic' or self.data_root is not None:
-            require(self.data_root is not None and Path(self.data_root).is_dir() or self.dataset == 'synthetic' and not Path(self.data_root).exists(),
-                    'data_root', self.data_root, f'the folder of the {self.dataset} dataset (an existing folder)')
+        require_folder('data_root', self.data_root, f'the folder of the {self.dataset} dataset (an existing folder)',
+                       optional=self.dataset == 'synthetic')        # the synthetic benchmark is generated there
         family_of(self.preset).model_config(self)            # the model's own fields (heads, backbone, weights)
         resolve_precision(self.precision, resolve_device(self.device))
         return self
@@ -228,9 +227,7 @@ STATE = dict(epoch=0, step_in_epoch=0, global_step=0, history=[], skipped=[], tr
 
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train the model `cfg` (and keyword overrides) describes; returns the metrics written to metrics.json."
-    unknown = set(overrides) - {f.name for f in fields(TrainConfig)}
-    if unknown: raise ConfigError(f"{sorted(unknown)[0]}: not a TrainConfig field (see m2clip-train --help)")
-    cfg = dataclasses.replace(cfg or TrainConfig(), **overrides).validate()
+    cfg = apply_overrides(cfg or TrainConfig(), overrides, 'm2clip-train').validate()
     rank, world, device = setup_distributed(cfg.device)
     try: return _fit(cfg, rank, world, device)
     finally:
@@ -257,7 +254,7 @@ def _fit(cfg: TrainConfig, rank: int, world: int, device: torch.device) -> dict:
                                                     find_unused_parameters=family.find_unused_parameters(model)) if world > 1 else model
     global_batch = cfg.batch_size * cfg.grad_accum * world
     opt, sched, scaler = make_optimizer(family, model, cfg, global_batch, data.steps_per_epoch, precision, device)
-    state = _resume(run, cfg, family, model, opt, sched, scaler) if cfg.resume else json.loads(json.dumps(STATE))
+    state = _resume(run, cfg, family, model, opt, sched, scaler) if cfg.resume else copy.deepcopy(STATE)
     about = dict(family=family.name, model_config=asdict(mcfg), classnames=data.classnames, config=asdict(cfg))
     if main:
         run.mkdir(parents=True, exist_ok=True)
@@ -296,10 +293,10 @@ def _fit(cfg: TrainConfig, rank: int, world: int, device: torch.device) -> dict:
         state['history'].append(dict(epoch=epoch + 1, step=state['global_step'], **res))
         if main: print(f'epoch {epoch + 1}: ' + ', '.join(f'{k} {v:.3f}' for k, v in res['summary'].items()))
         save(epoch + 1, 0)
-    return _finish(cfg, family, model, data, state, run, main, world, device, autocast, precision, time.time() - t_start)
+    return _finish(cfg, family, about, model, data, state, run, main, world, device, autocast, precision, time.time() - t_start)
 
 # %% ../nbs/20_trainer.ipynb #ad5464c5
-def _finish(cfg, family, model, data, state, run, main, world, device, autocast, precision, elapsed) -> dict:
+def _finish(cfg, family, about, model, data, state, run, main, world, device, autocast, precision, elapsed) -> dict:
     t0 = time.time()
     test = family.evaluate(model, data.test, device, autocast) if data.test is not None else None
     if test is not None:
@@ -313,7 +310,7 @@ def _finish(cfg, family, model, data, state, run, main, world, device, autocast,
         tunable_params=count_params(model, trainable=True), total_params=count_params(model),
         steps=state['global_step'], train_time_s=state['train_time'], wall_time_s=elapsed + time.time() - t0,
         clips_per_s=state['clips'] / max(state['train_time'], 1e-9), skipped_videos=len(state['skipped']), skipped_by_split=by_split,
-        family=family.name, preset=cfg.preset, model_config=asdict(family.model_config(cfg)), params=asdict(cfg),
+        family=family.name, preset=cfg.preset, model_config=about['model_config'], params=asdict(cfg),
         precision=precision, world_size=world, device=str(device),
         device_name=torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu', torch=torch.__version__,
         git_commit=commit['commit'], git_dirty=commit['dirty'], run_dir=str(run))
