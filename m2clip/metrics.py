@@ -4,13 +4,14 @@
 
 # %% ../nbs/41_metrics.ipynb #cef2fe45
 from __future__ import annotations
+import itertools, math
 import torch
 import torch.nn.functional as F
 from einops import rearrange, reduce
 
 # %% auto #0
-__all__ = ['METRICS', 'frame_distances', 'prototypes', 'softmin', 'otam_cost', 'otam_distance', 'mean_distance', 'bimhm_distance',
-           'match_logits']
+__all__ = ['METRICS', 'frame_distances', 'prototypes', 'softmin', 'otam_cost', 'otam_distance', 'frame_tuples', 'trx_distance',
+           'mean_distance', 'bimhm_distance', 'match_logits', 'class_distances']
 
 # %% ../nbs/41_metrics.ipynb #a36494ae
 def frame_distances(q: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
@@ -31,11 +32,13 @@ def softmin(*xs: torch.Tensor, lam: float) -> torch.Tensor:
     "-lam * log(sum_i exp(-x_i / lam)), elementwise over the tensors xs."
     return -lam * torch.logsumexp(torch.stack([-x / lam for x in xs]), dim=0)
 
-def otam_cost(d: torch.Tensor, lam: float = 0.5) -> torch.Tensor:
-    "One-direction OTAM cost of distance matrices d (..., T, T') (rows: the sequence being aligned)."
+def otam_cost(d: torch.Tensor, lam: float = 0.5, first_row: str = 'sum') -> torch.Tensor:
+    "One-direction OTAM cost of distance matrices d (..., T, T') (rows: the sequence being aligned); top row 'sum' or 'relaxed'."
+    if first_row not in ('sum', 'relaxed'): raise ValueError(f"first_row={first_row!r}: expected 'sum' or 'relaxed'")
     d = F.pad(d, (1, 1))                                          # zero column before and after: (..., T, T' + 2)
     L, M = d.shape[-2:]
-    rows = [torch.cumsum(d[..., 0, :], dim=-1)]                   # top row: running sum
+    w = 1.0 if first_row == 'sum' else lam                        # top row: gamma[0,m] = d[0,m] + w * gamma[0,m-1]
+    rows = [torch.stack(list(itertools.accumulate(d[..., 0, :].unbind(-1), lambda acc, x: x + w * acc)), dim=-1)]
     for l in range(1, L):
         up, row = rows[-1], [torch.zeros_like(d[..., l, 0])]      # column 0 (padding) stays 0
         for m in range(1, M):
@@ -44,10 +47,25 @@ def otam_cost(d: torch.Tensor, lam: float = 0.5) -> torch.Tensor:
         rows.append(torch.stack(row, dim=-1))
     return rows[-1][..., -1]
 
-def otam_distance(q: torch.Tensor, s: torch.Tensor, lam: float = 0.5) -> torch.Tensor:
+def otam_distance(q: torch.Tensor, s: torch.Tensor, lam: float = 0.5, first_row: str = 'sum') -> torch.Tensor:
     "OTAM distance (Nq, Ns) between queries (Nq, T, D) and prototypes (Ns, T, D): both directions summed."
     d = frame_distances(q, s)
-    return otam_cost(d, lam) + otam_cost(d.transpose(-1, -2), lam)
+    return otam_cost(d, lam, first_row) + otam_cost(d.transpose(-1, -2), lam, first_row)
+
+# %% ../nbs/41_metrics.ipynb #986920eb
+def frame_tuples(x: torch.Tensor, order: int = 2) -> torch.Tensor:
+    "Every ordered frame tuple i1 < i2 [< i3] of videos (N, T, D), each its L2-normalised frames concatenated: (N, P, order*D)."
+    if x.shape[1] < order: raise ValueError(f'order={order} needs at least {order} frames, got {x.shape[1]}')
+    idx = torch.tensor(list(itertools.combinations(range(x.shape[1]), order)), device=x.device)   # (P, order)
+    return rearrange(F.normalize(x, dim=-1)[:, idx], 'n p o d -> n p (o d)')
+
+def trx_distance(q: torch.Tensor, s: torch.Tensor, order: int = 2, temperature: float | None = None) -> torch.Tensor:
+    "TRX with identity maps (Nq, Ns): mean over query tuples of 1 - cos to their attention-built prototype tuple."
+    qt, st = frame_tuples(q, order), frame_tuples(s, order)
+    tau = math.sqrt(q.shape[-1] / order) if temperature is None else temperature   # None: q.s / sqrt(order*D), as TRX
+    attn = (torch.einsum('qpe,sre->qspr', F.normalize(qt, dim=-1), F.normalize(st, dim=-1)) / tau).softmax(-1)
+    protos = torch.einsum('qspr,sre->qspe', attn, st)                               # (Nq, Ns, P, order*D)
+    return 1 - F.cosine_similarity(qt[:, None], protos, dim=-1).mean(-1)
 
 # %% ../nbs/41_metrics.ipynb #82a1f3b2
 def mean_distance(q: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
@@ -59,9 +77,20 @@ def bimhm_distance(q: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     d = frame_distances(q, s)
     return d.min(dim=-1).values.mean(-1) + d.min(dim=-2).values.mean(-1)
 
-METRICS = {'otam': otam_distance, 'mean': mean_distance, 'bimhm': bimhm_distance}
+METRICS = {'otam': otam_distance, 'mean': mean_distance, 'bimhm': bimhm_distance, 'trx': trx_distance}
 
 def match_logits(q: torch.Tensor, protos: torch.Tensor, metric: str = 'otam', **kw) -> torch.Tensor:
     "Class logits (Nq, N) = -distance of each query to each class prototype under `metric`."
     if metric not in METRICS: raise ValueError(f"metric={metric!r}: expected one of {', '.join(METRICS)}")
     return -METRICS[metric](q, protos, **kw)
+
+# %% ../nbs/41_metrics.ipynb #11ccd891
+def class_distances(q: torch.Tensor, support: torch.Tensor, labels: torch.Tensor, way: int, metric: str = 'otam',
+                    shots: str = 'mean', **kw) -> torch.Tensor:
+    "Distances (Nq, way) of queries (Nq, T, D) to the classes of a K-shot support set (way*K, T, D) with labels 0..way-1."
+    if shots not in ('mean', 'min', 'avg'): raise ValueError(f"shots={shots!r}: expected 'mean', 'min' or 'avg'")
+    per_shot = prototypes(support, labels, way, reduction='none')                          # (way, K, T, D)
+    if shots == 'mean': return -match_logits(q, per_shot.mean(1), metric, **kw)
+    d = -match_logits(q, rearrange(per_shot, 'n k t d -> (n k) t d'), metric, **kw)         # every shot: (Nq, way*K)
+    d = rearrange(d, 'q (n k) -> q n k', n=way)
+    return d.min(-1).values if shots == 'min' else d.mean(-1)
