@@ -97,20 +97,20 @@ def read_stage(dataset: str, data_root: str | os.PathLike | None, split: str, pa
     new = {classnames.index(c): k for k, c in enumerate(keep)}
     return [(p, new[y]) for p, y in samples if y in new], list(keep)
 
-# %% ../nbs/42_fewshot_data.ipynb #ce74e270
-def fill_episode(ep: Episode, by_class: dict[int, list[int]], load: Callable[[int], object | None],
+# %% ../nbs/42_fewshot_data.ipynb #b381bf31
+def fill_episode(ep: Episode, by_class: dict[int, list[int]], load: Callable[[int, str], object | None],
                  rng: np.random.Generator) -> tuple[Episode, list, list[int]]:
-    "Episode `ep` with every video that `load` cannot read (returns None) replaced by an unused one of its class: (episode, loaded values, replaced ids)."
+    "Episode `ep` with every video that `load(id, 'support' | 'query')` cannot read (None) replaced by an unused one of its class: (episode, loaded values, replaced ids)."
     used, values, replaced = set(ep.support) | set(ep.query), [], []
-    def one(v: int, c: int) -> int:
+    def one(v: int, c: int, branch: str) -> int:
         spares = (u for u in rng.permutation(by_class[c]).tolist() if u not in used)
         for u in (v, *spares):
-            used.add(u); got = load(u)
+            used.add(u); got = load(u, branch)
             if got is not None: values.append(got); return u
             replaced.append(u)
         raise VideoError(f'class {c}: no decodable video left to complete the episode ({len(by_class[c])} videos)')
-    sup = tuple(one(v, ep.classes[y]) for v, y in zip(ep.support, ep.support_labels))
-    qry = tuple(one(v, ep.classes[y]) for v, y in zip(ep.query, ep.query_labels))
+    sup = tuple(one(v, ep.classes[y], 'support') for v, y in zip(ep.support, ep.support_labels))
+    qry = tuple(one(v, ep.classes[y], 'query') for v, y in zip(ep.query, ep.query_labels))
     return Episode(sup, ep.support_labels, qry, ep.query_labels, ep.classes), values, replaced
 
 class EpisodeDataset(torch.utils.data.Dataset):
@@ -123,7 +123,7 @@ class EpisodeDataset(torch.utils.data.Dataset):
     def __getitem__(self, key) -> dict:
         i, epoch = key if isinstance(key, tuple) else (key, 0)
         skipped = []
-        def load(j):
+        def load(j, branch):
             try: return self.videos.load(j, epoch)
             except VideoError as e: skipped.append(f'{self.videos.samples[j][0]}\t{e}'); return None
         ep, clips, _ = fill_episode(self.sampler.draw(i, epoch), self.sampler.by_class, load,
