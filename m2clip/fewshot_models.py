@@ -123,3 +123,5 @@ def episode_loss(model: FewShotCLIP, batch: dict, device) -> dict[str, torch.Ten
     match = F.cross_entropy(model.episode_logits(q, s, s_lab, way, w_all[classes]), q_lab)
     text = F.cross_entropy(model.logit_scale * F.normalize(q.float().mean(1), dim=-1) @ w_all.T, classes[q_lab])
     return dict(loss=match + model.cfg.text_weight * text, match=match, text=text)
+
+FewShotCLIP.forward = lambda self, batch: episode_loss(self, batch, self.logit_scale.device)   # what DDP wraps in training
