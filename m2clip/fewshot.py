@@ -109,6 +109,7 @@ class FewShotConfig:
         for name in ('lr', 'lam'): require(getattr(self, name) > 0, name, getattr(self, name), 'a number > 0')
         for name in ('weight_decay', 'warmup_epochs', 'clip_grad', 'text_weight'): require(getattr(self, name) >= 0, name, getattr(self, name), 'a number >= 0')
         require(self.run_name is None or (self.run_name.strip() not in ('', '.', '..') and '/' not in self.run_name), 'run_name', self.run_name, 'a folder name (no /)')
+        require(not Path(self.out_dir).exists() or Path(self.out_dir).is_dir(), 'out_dir', self.out_dir, 'a folder (this is a file)')
         require_folder('data_root', self.data_root, f'the folder of the {self.dataset} videos (an existing folder)', optional=self.dataset == 'synthetic')
         require_folder('split_root', self.split_root, 'a folder with classes.json and {train,val,test}_few_shot.txt', optional=True)
         require(self.partition in ('auto', 'random') or Path(self.partition).is_dir(), 'partition', self.partition,

@@ -97,14 +97,19 @@ def read_stage(dataset: str, data_root: str | os.PathLike | None, split: str, pa
     new = {classnames.index(c): k for k, c in enumerate(keep)}
     return [(p, new[y]) for p, y in samples if y in new], list(keep)
 
-# %% ../nbs/42_fewshot_data.ipynb #b381bf31
+# %% ../nbs/42_fewshot_data.ipynb #c73c5820
 def fill_episode(ep: Episode, by_class: dict[int, list[int]], load: Callable[[int, str], object | None],
-                 rng: np.random.Generator) -> tuple[Episode, list, list[int]]:
+                 seed: Sequence[int]) -> tuple[Episode, list, list[int]]:
     "Episode `ep` with every video that `load(id, 'support' | 'query')` cannot read (None) replaced by an unused one of its class: (episode, loaded values, replaced ids)."
     used, values, replaced = set(ep.support) | set(ep.query), [], []
+    def spares(c: int):                                   # drawn only when a video fails (the common case costs nothing)
+        rng = np.random.default_rng([*seed, c])
+        yield from (u for u in rng.permutation(by_class[c]).tolist() if u not in used)
     def one(v: int, c: int, branch: str) -> int:
-        spares = (u for u in rng.permutation(by_class[c]).tolist() if u not in used)
-        for u in (v, *spares):
+        got = load(v, branch)
+        if got is not None: values.append(got); return v
+        replaced.append(v)
+        for u in spares(c):
             used.add(u); got = load(u, branch)
             if got is not None: values.append(got); return u
             replaced.append(u)
@@ -126,8 +131,7 @@ class EpisodeDataset(torch.utils.data.Dataset):
         def load(j, branch):
             try: return self.videos.load(j, epoch)
             except VideoError as e: skipped.append(f'{self.videos.samples[j][0]}\t{e}'); return None
-        ep, clips, _ = fill_episode(self.sampler.draw(i, epoch), self.sampler.by_class, load,
-                                    np.random.default_rng([self.sampler.seed, epoch, i, 1]))
+        ep, clips, _ = fill_episode(self.sampler.draw(i, epoch), self.sampler.by_class, load, [self.sampler.seed, epoch, i])
         n = len(ep.support)
         return dict(support=torch.stack(clips[:n]), support_labels=torch.tensor(ep.support_labels),
                     query=torch.stack(clips[n:]), query_labels=torch.tensor(ep.query_labels),

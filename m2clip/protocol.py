@@ -83,7 +83,7 @@ def evaluate_episodes(model, videos: VideoDataset, episodes: Sequence[Episode], 
         return cache[branch].get(j)
     scored = []
     for i, ep in enumerate(episodes):
-        new, _, rep = fill_episode(ep, by_class, load, np.random.default_rng([seed, 0, i, 1]))
+        new, _, rep = fill_episode(ep, by_class, load, [seed, 0, i])
         replaced += len(rep); scored.append(new)
     t1 = time.time()
     acc, rows = [], []

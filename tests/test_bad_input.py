@@ -112,3 +112,32 @@ def test_every_profile_field(capsys):
 def test_console_scripts_from_a_shell(argv, says):
     r = subprocess.run(argv, capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.startswith(says) and r.stderr.count('\n') == 1 and not r.stdout, r.stderr
+
+def test_every_fewshot_field(run, capsys):
+    "m2clip-fewshot: every FewShotConfig field with a bad value ends in one line naming it, nothing written."
+    from m2clip.fewshot import FewShotConfig, main as fewshot_main
+    f = run.parent / 'a_file'; f.write_text('x')
+    a = ['eval', '--num_workers', '0']
+    cases = {
+        'dataset': ['--dataset', 'kinetics'], 'data_root': ['--dataset', 'list', '--data_root', '/no/such/folder'],
+        'split_root': ['--split_root', '/no/such/folder'], 'partition': ['--partition', '/no/such/folder'],
+        'partition_seed': ['--partition_seed', '-1'], 'fold': ['--fold', '4'], 'frames': ['--frames', '0'], 'way': ['--way', '1'],
+        'shot': ['--shot', '0'], 'query': ['--query', '0'], 'episodes': ['--episodes', '0'], 'split': ['--split', 'train'],
+        'episode_list': ['--episode_list', '/no/such.json'], 'method': ['--method', 'protonet'], 'preset': ['--preset', 'fsar-huge'],
+        'model': ['--model', 'ViT-Q-99'], 'pretrained': ['--pretrained', 'openai'], 'quick_gelu': ['--quick_gelu', 'gelu'],
+        'checkpoint': ['--checkpoint', '/no/such/run'], 'metric': ['--metric', 'dtw'], 'shots': ['--shots', 'max'], 'lam': ['--lam', '0'],
+        'first_row': ['--first_row', 'soft'], 'full_finetune': ['--full_finetune', 'maybe'], 'text_weight': ['--text_weight', '-1'],
+        'train_episodes': ['--train_episodes', '0'], 'epochs': ['--epochs', '0'], 'val_episodes': ['--val_episodes', '0'],
+        'lr': ['--lr', '-1'], 'weight_decay': ['--weight_decay', '-0.1'], 'warmup_epochs': ['--warmup_epochs', '-1'],
+        'clip_grad': ['--clip_grad', '-1'], 'grad_accum': ['--grad_accum', '0'], 'seed': ['--seed', '-3'], 'run_name': ['--run_name', 'x/y'],
+        'out_dir': ['--out_dir', str(f)], 'device': ['--device', NO_GPU], 'precision': ['--precision', 'fp8'],
+        'encode_batch': ['--encode_batch', '0'], 'num_workers': ['--num_workers', '-1'], 'ckpt_every': ['--ckpt_every', '-5'],
+        'resume': ['--resume', '--run_name', 'never_trained', '--method', 'clipfsar'], 'grad_checkpointing': ['--grad_checkpointing', 'please'],
+        'progress': ['--progress', 'loud'], 'json': ['--json', 'loud']}
+    assert set(cases) == {f.name for f in dataclasses.fields(FewShotConfig)}
+    before = snapshot(run)
+    for field, argv in cases.items():
+        cmd = ['train'] if field == 'resume' else a
+        code, err = one_line_error(fewshot_main, cmd + argv + ['--out_dir', str(run.parent)] * (field != 'out_dir'), capsys)
+        assert code in (1, 2) and err.startswith('m2clip-fewshot: ') and field in err, (field, err)
+    assert snapshot(run) == before

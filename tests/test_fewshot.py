@@ -51,3 +51,45 @@ def test_cli_every_baseline_on_identical_episodes(few, small_data, tmp_path):
         r = run('eval', *extra, '--episode-list', eps, '--run-name', name)
         assert r.returncode == 0, r.stderr
         assert json.loads((tmp_path / name / 'episodes.json').read_text())['episodes'] == json.loads(Path(eps).read_text())['episodes']
+
+def fs_args(root, out, **kw):
+    args = dict(method='clipfsar', data_root=root, frames=4, num_workers=0, out_dir=out, val_episodes=3, progress=False, **kw)
+    return ['train'] + [x for k, v in args.items() for x in (f'--{k}', str(v))]
+
+FS = [sys.executable, '-c', 'from m2clip.fewshot import main; main()']
+
+def test_episodic_training_killed_resumes_exactly(few, tmp_path):
+    "Episodic training (the shared loop) killed mid-run resumes from its checkpoint and ends exactly like an uninterrupted run."
+    from m2clip.runtime import load_safetensors
+    import time, pandas as pd, torch
+    kw = dict(train_episodes=12, epochs=2, ckpt_every=3)
+    subprocess.run(FS + fs_args(few, tmp_path, run_name='full', **kw), check=True, capture_output=True)
+    p = subprocess.Popen(FS + fs_args(few, tmp_path, run_name='killed', **kw), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ck, step, t0 = tmp_path / 'killed' / 'checkpoint.safetensors', 0, time.time()
+    while step < 6 and time.time() - t0 < 300:
+        time.sleep(0.02)
+        if ck.exists():
+            try: step = load_safetensors(ck)[1]['global_step']
+            except Exception: pass
+    p.kill(); p.wait()
+    assert 6 <= load_safetensors(ck)[1]['global_step'] < 24 and p.returncode != 0, 'the run must really have been interrupted'
+    subprocess.run(FS + fs_args(few, tmp_path, run_name='killed', resume=True, **kw), check=True, capture_output=True)
+    a, b = (json.loads((tmp_path / n / 'metrics.json').read_text()) for n in ('full', 'killed'))
+    for k in ('final', 'val', 'test', 'steps'): assert a[k] == b[k], k
+    wa, wb = load_safetensors(tmp_path / 'full' / 'model.safetensors')[0], load_safetensors(tmp_path / 'killed' / 'model.safetensors')[0]
+    assert wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k]) for k in wa)
+    la, lb = (pd.read_csv(tmp_path / n / 'log.csv') for n in ('full', 'killed'))
+    assert len(lb) == 24 and la[['step', 'loss', 'match', 'text', 'grad_norm']].equals(lb[['step', 'loss', 'match', 'text', 'grad_norm']])
+
+def test_two_processes_shard_episodes_like_accumulation(few, tmp_path):
+    "torchrun, 2 gloo processes, one episode each per step == one process accumulating the same 2 episodes per step."
+    import os, shutil, pandas as pd, torch
+    from m2clip.runtime import load_safetensors
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    subprocess.run(['torchrun', '--standalone', '--nproc_per_node', '2', shutil.which('m2clip-fewshot'),
+                    *fs_args(few, tmp_path, run_name='ddp', train_episodes=8)], check=True, capture_output=True, env=env)
+    subprocess.run(FS + fs_args(few, tmp_path, run_name='one', train_episodes=8, grad_accum=2), check=True, capture_output=True, env=env)
+    wd, ws = load_safetensors(tmp_path / 'ddp' / 'model.safetensors')[0], load_safetensors(tmp_path / 'one' / 'model.safetensors')[0]
+    for k in wd: torch.testing.assert_close(wd[k], ws[k], rtol=1e-4, atol=1e-6, msg=k)
+    ld, ls = (pd.read_csv(tmp_path / n / 'log.csv') for n in ('ddp', 'one'))
+    assert len(ld) == len(ls) == 4 and (ld.loss - ls.loss).abs().max() < 1e-5
