@@ -111,7 +111,8 @@ class FewShotConfig:
         require(self.run_name is None or (self.run_name.strip() not in ('', '.', '..') and '/' not in self.run_name), 'run_name', self.run_name, 'a folder name (no /)')
         require(not Path(self.out_dir).exists() or Path(self.out_dir).is_dir(), 'out_dir', self.out_dir, 'a folder (this is a file)')
         require_folder('data_root', self.data_root, f'the folder of the {self.dataset} videos (an existing folder)', optional=self.dataset == 'synthetic')
-        require_folder('split_root', self.split_root, 'a folder with classes.json and {train,val,test}_few_shot.txt', optional=True)
+        require(self.split_root is None or Path(self.split_root).is_dir(), 'split_root', self.split_root,
+                'an existing folder with classes.json and {train,val,test}_few_shot.txt')
         require(self.partition in ('auto', 'random') or Path(self.partition).is_dir(), 'partition', self.partition,
                 'auto, random or a folder with base.txt, val.txt and novel.txt')
         require(self.episode_list is None or Path(self.episode_list).is_file(), 'episode_list', self.episode_list, 'a saved episodes.json file')
