@@ -93,3 +93,31 @@ def test_two_processes_shard_episodes_like_accumulation(few, tmp_path):
     for k in wd: torch.testing.assert_close(wd[k], ws[k], rtol=1e-4, atol=1e-6, msg=k)
     ld, ls = (pd.read_csv(tmp_path / n / 'log.csv') for n in ('ddp', 'one'))
     assert len(ld) == len(ls) == 4 and (ld.loss - ls.loss).abs().max() < 1e-5
+
+@pytest.mark.parametrize('bench', ['hmdb51', 'ssv2_small'])
+def test_standard_split_format_with_missing_and_corrupt_video(few, tmp_path, bench):
+    "A fake tree in a standard split format (user's own split files, own layout), one missing and one corrupt video: balanced episodes, both listed."
+    import shutil
+    from m2clip.fewshot import fewshot_eval
+    clips = sorted((few / 'videos' / 'train').glob('*.mp4'))
+    sd, data, lines, names = tmp_path / 'splits', tmp_path / 'videos', [], [f'Class_{c}' for c in range(5)]
+    sd.mkdir()
+    for c in range(5):
+        for k in range(4):
+            vid = f'{c}{k:03d}'
+            if bench == 'ssv2_small':
+                lines.append(f'test{c}/{vid}'); dest = data / 'any' / 'where' / f'{vid}.webm'
+            else:
+                lines.append(f'test{c}//orig/{names[c]}/{vid}.avi'); dest = data / 'mine' / names[c] / f'{vid}.avi'
+            if (c, k) == (0, 0): continue                                           # missing
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(clips[c * 4 + k], dest)
+            if (c, k) == (1, 1): dest.write_bytes(b'corrupt')                      # corrupt
+    (sd / 'test_few_shot.txt').write_text('\n'.join(lines) + '\n')
+    (sd / 'classes.json').write_text(json.dumps({'train': ['x'], 'test': names}))
+    r = fewshot_eval(dataset=bench, data_root=str(data), split_root=str(sd), frames=4, episodes=20, num_workers=0,
+                     out_dir=str(tmp_path / 'out'), progress=False, device='cpu')
+    assert r['episodes'] == 20 and r['skipped'] == 2 and r['replaced'] >= 2
+    assert {Path(s.split('\t')[0]).stem for s in r['skipped_videos']} == {'0000', '1001'}
+    eps = json.loads((Path(r['result_dir']) / 'episodes.json').read_text())['episodes']
+    assert all(sorted(e['support_labels']) == list(range(5)) and not {'0000', '1001'} & {Path(v).stem for v in e['support'] + e['query']} for e in eps)
