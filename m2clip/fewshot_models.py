@@ -23,7 +23,7 @@ __all__ = ['FSARConfig', 'FewShotCLIP', 'episode_loss']
 @dataclass
 class FSARConfig:
     "Everything that defines a few-shot method on a CLIP backbone (each episode brings its own class names)."
-    method: Literal['frozen', 'text', 'clipfsar', 'm2clip'] = 'frozen'   # see the table above
+    method: Literal['frozen', 'text', 'clipfsar', 'm2clip', 'mafsar'] = 'frozen'   # see the table above; mafsar: nbs/47_mafsar
     model: str = 'tiny'                  # backbone: tiny (CPU) or an open_clip ViT (ViT-B-16, ViT-B-32)
     pretrained: str | None = None        # open_clip tag, local checkpoint file, or None (random)
     quick_gelu: bool | None = None       # backbone activation (None: as the weights say)
@@ -38,6 +38,17 @@ class FSARConfig:
     text_weight: float = 1.0             # clipfsar: w of the class-text loss (CLIP-FSAR: 1.2-3.0 by dataset)
     checkpoint: str | None = None        # m2clip: the M2-CLIP run folder or model.safetensors
     init_seed: int = 0                   # seeds every random init
+    # MA-FSAR (method mafsar: nbs/46_mafsar_adapters.ipynb, nbs/47_mafsar.ipynb)
+    alpha: float = 0.5                   # weight of the video-text terms: L = a/2 (L_S2T + L_Q2T) + (1 - a) L_Q2S, p likewise
+    temperature: float | None = None     # video-text logits = cos / temperature (None: CLIP's logit scale)
+    adapters: str = 'gta,local,joint'    # MA-FSAR adapters on: a comma-separated subset of gta, local, joint, or none
+    text_token: bool = True              # the support branch's class-text token (False: spatio-temporal adaptation on both)
+    local_skip: Literal['frozen', 'multimodal'] = 'frozen'   # local step's residual: CLIP's MSA (step 0 = CLIP) | the reconstruction's
+    separate_query_adapter: bool = False # the query branch's own local adapters
+    temporal_pos: bool = False           # learned temporal positions before T-MSA (not in the paper)
+    tpcm: Literal['tpcm', 'multimodal', 'unimodal', 'none'] = 'tpcm'   # prototype module: TPCM | plain transformer with / without text | none
+    tpcm_shared: bool = True             # one TPCM for both branches (the reconstruction's parameter count suggests shared)
+    tpcm_residual: Literal['features', 'query'] = 'features'   # TPCM's first residual adds F_S (identity at init) | the text-added query
 
 # %% ../nbs/43_fewshot_models.ipynb #1fd5dadf
 def _modulation(D: int, max_frames: int) -> nn.Module:
