@@ -96,7 +96,8 @@ def test_every_prediction_field(run, capsys):
 
 def test_every_profile_field(capsys):
     cases = {'preset': ['--preset', 'paper'], 'model': ['--model', 'ViT-Z-1'], 'frames': ['--frames', 'x'],
-             'image_size': ['--image_size', '225'], 'labels': ['--labels', 'no_such_label_set']}
+             'image_size': ['--image_size', '225'], 'labels': ['--labels', 'no_such_label_set'],
+             'way': ['--way', '1'], 'shot': ['--shot', '0'], 'query': ['--query', '-1']}
     assert set(cases) == {f.name for f in dataclasses.fields(ProfileConfig)}
     for field, argv in cases.items():
         code, err = one_line_error(profile_main, argv, capsys)
@@ -133,7 +134,11 @@ def test_every_fewshot_field(run, capsys):
         'out_dir': ['--out_dir', str(f)], 'device': ['--device', NO_GPU], 'precision': ['--precision', 'fp8'],
         'encode_batch': ['--encode_batch', '0'], 'num_workers': ['--num_workers', '-1'], 'ckpt_every': ['--ckpt_every', '-5'],
         'resume': ['--resume', '--run_name', 'never_trained', '--method', 'clipfsar'], 'grad_checkpointing': ['--grad_checkpointing', 'please'],
-        'progress': ['--progress', 'loud'], 'json': ['--json', 'loud']}
+        'progress': ['--progress', 'loud'], 'json': ['--json', 'loud'],
+        'alpha': ['--alpha', '1.5'], 'temperature': ['--temperature', '0'], 'adapters': ['--method', 'mafsar', '--adapters', 'tsm'],
+        'text_token': ['--text_token', 'maybe'], 'local_skip': ['--local_skip', 'both'], 'separate_query_adapter': ['--separate_query_adapter', '3'],
+        'temporal_pos': ['--temporal_pos', 'x'], 'tpcm': ['--tpcm', 'cross'], 'tpcm_shared': ['--tpcm_shared', 'half'],
+        'tpcm_residual': ['--tpcm_residual', 'text']}
     assert set(cases) == {f.name for f in dataclasses.fields(FewShotConfig)}
     before = snapshot(run)
     for field, argv in cases.items():
