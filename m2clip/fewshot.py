@@ -105,7 +105,7 @@ class FewShotConfig:
     num_workers: int = 2                # DataLoader processes
     ckpt_every: int = 0                 # also checkpoint every N optimizer steps (0: at epoch ends only)
     resume: bool = False                # continue {out_dir}/{run_name} from its checkpoint
-    grad_checkpointing: bool = False    # unsupported by the baselines (kept for the shared loop)
+    grad_checkpointing: bool = False    # recompute the encoder's activations in backward (mafsar, full_finetune: less GPU memory)
     progress: bool = True               # progress bars
     json: bool = False                  # print the result as one JSON line
 
@@ -167,6 +167,10 @@ class FSARFamily(ModelFamily):
             return backbone_config(mc['model'], mc.get('image_size'))['vision_cfg']['image_size']
         return backbone_config(mcfg.model, mcfg.image_size)['vision_cfg']['image_size']
     def build(self, mcfg, classnames, device) -> FewShotCLIP: return (MAFSAR if mcfg.method == 'mafsar' else FewShotCLIP)(mcfg, classnames, device)
+    def set_grad_checkpointing(self, model, on: bool):
+        if on and not isinstance(model, MAFSAR) and not model.cfg.full_finetune:
+            raise ConfigError(f'grad_checkpointing=True: only MA-FSAR and full fine-tuning backpropagate through the encoder (method={model.cfg.method!r})')
+        model.video.grad_checkpointing = on
     def profile(self, preset: str, frames: int = 8, way: int = 5, shot: int = 1, query: int = 1, model: str | None = None) -> dict:
         "m2clip-profile of a few-shot preset: parameters and GMACs per episode."
         base = dict(FSAR_PRESETS[preset]); base.setdefault('method', 'frozen')
