@@ -64,7 +64,7 @@ def read_partition(folder: str | os.PathLike, classnames: Sequence[str]) -> Part
 # %% ../nbs/42_fewshot_data.ipynb #4f875103
 def read_pool(dataset: str, data_root: str | os.PathLike | None, fold: int = 1) -> tuple[list[tuple[Path, int]], list[str]]:
     "Every video of `dataset` (all its splits; the embedded one: the few-shot benchmark) and the class names."
-    if dataset not in DATA_PRESETS: raise ValueError(f"dataset={dataset!r}: expected one of {', '.join(FEWSHOT_SPLITS + tuple(DATA_PRESETS))}")
+    if dataset not in DATA_PRESETS: raise ValueError(f"dataset={dataset!r}: expected one of {', '.join(dict.fromkeys(FEWSHOT_SPLITS + tuple(DATA_PRESETS)))}")
     if dataset == 'synthetic':                       # generated on first use; an existing benchmark is read as it is
         data_root = Path(data_root or 'data/synthetic-fewshot')
         if not (data_root / 'manifest.json').is_file(): ensure_synthetic(data_root, FEWSHOT_SYNTHETIC)
@@ -90,6 +90,9 @@ def read_stage(dataset: str, data_root: str | os.PathLike | None, split: str, pa
     "(video path, class index) pairs and class names of few-shot stage `split` (train: base, val, test: novel)."
     if split not in STAGES: raise ValueError(f"split={split!r}: expected one of {', '.join(STAGES)}")
     if dataset in FEWSHOT_SPLITS and partition == 'auto': return read_fewshot(dataset, data_root, split, split_root)
+    if dataset in FEWSHOT_SPLITS and dataset not in DATA_PRESETS:
+        raise ValueError(f"partition={partition!r}: dataset={dataset!r} has only its standard split (partition='auto'); to partition "
+                         f"its videos otherwise, read them with a dataset reader ({', '.join(DATA_PRESETS)})")
     samples, classnames = read_pool(dataset, data_root, fold)
     keep = partition_for(partition, dataset, classnames, seed).classes(split)
     missing = [c for c in keep if c not in classnames]
