@@ -200,14 +200,15 @@ class FSARFamily(ModelFamily):
 
 FSAR = register(FSARFamily())
 
-# %% ../nbs/45_fewshot.ipynb #829411f8
-def eval_set(cfg: FewShotConfig, split: str, image_size: int, n: int, way: int | None = None) -> SimpleNamespace:
-    "The videos of stage `split` and `n` of its episodes (query: 1 per class), for `evaluate_episodes`."
+# %% ../nbs/45_fewshot.ipynb #539624a6
+def eval_set(cfg: FewShotConfig, split: str, image_size: int, n: int, cap_way: bool = False) -> SimpleNamespace:
+    "The videos of stage `split` and `n` of its episodes (query: 1 per class; `cap_way`: at most as many ways as the stage has classes)."
     rows, names = read_stage(cfg.dataset, cfg.data_root, split, cfg.partition, cfg.partition_seed, cfg.split_root, cfg.fold)
+    way = min(cfg.way, len(names)) if cap_way else cfg.way
     videos = VideoDataset(rows, names, Sampling(cfg.frames, 'segment'), ClipTransform(image_size), train=False, on_error='skip')
     if cfg.episode_list is not None and split == cfg.split: episodes = load_episodes(cfg.episode_list, rows, names)
     else:
-        sampler = EpisodeSampler([y for _, y in rows], way or cfg.way, cfg.shot, cfg.query or 1, cfg.seed, n)
+        sampler = EpisodeSampler([y for _, y in rows], way, cfg.shot, cfg.query or 1, cfg.seed, n)
         episodes = [sampler[i] for i in range(n)]
     return SimpleNamespace(videos=videos, episodes=episodes, classnames=names, rows=rows, encode_batch=cfg.encode_batch,
                            num_workers=cfg.num_workers, seed=cfg.seed)
@@ -221,8 +222,7 @@ def fewshot_data(cfg: FewShotConfig, image_size: int, rank: int = 0, world: int 
     loader = torch.utils.data.DataLoader(ds, batch_size=1, sampler=sampler, collate_fn=first, num_workers=cfg.num_workers)
     steps = sampler.batches() // cfg.grad_accum
     if steps == 0: raise ConfigError(f'train_episodes={cfg.train_episodes}: fewer than one step (grad_accum x {world} processes)')
-    n_val = len(read_stage(cfg.dataset, cfg.data_root, 'val', cfg.partition, cfg.partition_seed, cfg.split_root, cfg.fold)[1])
-    val = eval_set(cfg, 'val', image_size, cfg.val_episodes, min(cfg.way, n_val))
+    val = eval_set(cfg, 'val', image_size, cfg.val_episodes, cap_way=True)
     return SimpleNamespace(classnames=base, sampler=sampler, train=loader, val=val, test=eval_set(cfg, 'test', image_size, cfg.val_episodes),
                            steps_per_epoch=steps)
 

@@ -124,7 +124,6 @@ MAFSAR_PRESETS = {'mafsar-tiny': dict(model='tiny', method='mafsar'),
 def profile_episode(cfg: FSARConfig, frames: int = 8, way: int = 5, shot: int = 1, query: int = 1) -> dict:
     "Parameters and GMACs of one `way`-way `shot`-shot episode (`query` per class) of the few-shot method `cfg`, on the meta device."
     from m2clip.profile import _gmacs
-    from m2clip.fewshot_models import FewShotCLIP
     model = (MAFSAR if cfg.method == 'mafsar' else FewShotCLIP)(cfg, device='meta')
     size = model.video.image_size
     sup, qry = torch.empty(way * shot, frames, 3, *size, device='meta'), torch.empty(way * query, frames, 3, *size, device='meta')
