@@ -9,7 +9,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
-from einops import rearrange
+from einops import rearrange, repeat
 import open_clip
 from .adapters import TEDConfig, TemporalEnhancement, inject_ted, inject_text_adapters
 
@@ -98,12 +98,12 @@ class TextEncoder(nn.Module):
         return x + self.positional_embedding[: tokens.shape[1]].to(x.dtype)
 
     def attention_mask(self, tokens: torch.Tensor, causal: bool = True) -> torch.Tensor:
-        "Additive attention mask for tokens (N, n): CLIP's causal (n, n), or bidirectional over each row's tokens up to its EOT (N*heads, n, n)."
+        "Additive attention mask for tokens (N, n): CLIP's causal (n, n), or bidirectional over each row's tokens up to its EOT (N, 1, n, n)."
         n = tokens.shape[1]
         if causal: return self.attn_mask[:n, :n]
         pad = torch.arange(n, device=tokens.device)[None, :] > eot_index(tokens)[:, None]   # (N, n): keys after EOT
         m = torch.zeros(pad.shape, dtype=self.attn_mask.dtype, device=tokens.device).masked_fill(pad, float('-inf'))
-        return m[:, None, :].expand(-1, n, -1).repeat_interleave(self.transformer.resblocks[0].attn.num_heads, dim=0)
+        return repeat(m, 'N s -> N 1 n s', n=n)                                          # one mask for every head
 
     def blocks(self, x: torch.Tensor, start: int = 0, stop: int | None = None,
                attn_mask: torch.Tensor | None = None) -> torch.Tensor:

@@ -10,7 +10,7 @@ from typing import Sequence
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .adapters import AdaptedBlock, TextAdapter
+from .adapters import AdaptedBlock, TextAdapter, multihead_attention
 from .backbone import freeze
 
 # %% auto #0
@@ -143,7 +143,7 @@ class CMLMHead(nn.Module):
     def forward(self, z: torch.Tensor, frames: torch.Tensor) -> torch.Tensor:
         B, n, d = z.shape
         kv = self.ln_1(frames)                                            # LN([v_1..v_T]): (B, T, d)
-        w_star = z + self.attn(self.ln_1(z), kv, kv, need_weights=False)[0]  # w* = z + CA(LN(z), LN(v))
+        w_star = z + multihead_attention(self.attn, self.ln_1(z), kv)       # w* = z + CA(LN(z), LN(v))
         w_hat = self.adapter(w_star)                                      # ŵ = A_l(w*)
         w_m = w_hat + self.mlp(self.ln_2(w_hat))                          # w_m = ŵ + MLP(LN(ŵ))
         return self.decoder(self.transform(w_m))                          # (B, n, V) word logits
