@@ -146,3 +146,30 @@ def test_every_fewshot_field(run, capsys):
         code, err = one_line_error(fewshot_main, cmd + argv + ['--out_dir', str(run.parent)] * (field != 'out_dir'), capsys)
         assert code in (1, 2) and err.startswith('m2clip-fewshot: ') and field in err, (field, err)
     assert snapshot(run) == before
+
+def test_every_bench_field(tmp_path, capsys):
+    "m2clip-bench: every BenchConfig field with a bad value ends in one line naming it, before anything is measured."
+    from m2clip.benchmark import BenchConfig, main as bench_main
+    f = tmp_path / 'a_file'; f.write_text('x')
+    cases = {'device': ['--device', NO_GPU], 'preset': ['--preset', 'paper'], 'model': ['--model', 'ViT-Q-99'], 'labels': ['--labels', 'no_such'],
+             'frames': ['--frames', '8,x'], 'batch_sizes': ['--batch_sizes', '0'], 'precisions': ['--precisions', 'fp8'], 'repeats': ['--repeats', '0'],
+             'checkpointing': ['--checkpointing', 'maybe'], 'gemm_size': ['--gemm_size', '8'], 'text_path': ['--text_path', 'x'],
+             'fewshot_episodes': ['--fewshot_episodes', '-1'], 'loader_workers': ['--loader_workers', '-1'], 'loader_clips': ['--loader_clips', '0'],
+             'videos': ['--videos', '/no/such/folder'], 'threads': ['--threads', '0'], 'out': ['--out', str(f)], 'progress': ['--progress', 'loud']}
+    assert set(cases) == {f.name for f in dataclasses.fields(BenchConfig)}
+    for field, argv in cases.items():
+        code, err = one_line_error(bench_main, argv, capsys)
+        assert code in (1, 2) and err.startswith('m2clip-bench: ') and field in err, (field, err)
+    assert f.read_text() == 'x' and sorted(p.name for p in tmp_path.iterdir()) == ['a_file']
+
+def test_every_gpu_check_field(tmp_path, capsys):
+    "m2clip-gpu-check: every GPUCheckConfig field with a bad value ends in one line naming it (checked before the GPU is looked for)."
+    from m2clip.gpu_check import GPUCheckConfig, main as gpu_main
+    f = tmp_path / 'a_file'; f.write_text('x')
+    cases = {'out': ['--out', str(f)], 'model': ['--model', 'ViT-Q-99'], 'steps': ['--steps', '0'], 'resume': ['--resume', 'maybe'],
+             'ddp': ['--ddp', 'x'], 'benchmark': ['--benchmark', 'sure'], 'bench_frames': ['--bench_frames', '8;16'],
+             'require_gpu': ['--require_gpu', 'please'], 'timeout': ['--timeout', '1']}
+    assert set(cases) == {f.name for f in dataclasses.fields(GPUCheckConfig)}
+    for field, argv in cases.items():
+        code, err = one_line_error(gpu_main, argv, capsys)
+        assert code in (1, 2) and err.startswith('m2clip-gpu-check: ') and field in err, (field, err)
