@@ -14,7 +14,7 @@ from open_clip.transformer import ResidualAttentionBlock
 
 # %% auto #0
 __all__ = ['TEDConfig', 'select_layers', 'TemporalEnhancement', 'TemporalDifference', 'TEDAdapter', 'TextAdapter',
-           'multihead_attention', 'AdaptedBlock', 'inject_ted', 'inject_text_adapters']
+           'project_heads', 'attend_heads', 'multihead_attention', 'AdaptedBlock', 'inject_ted', 'inject_text_adapters']
 
 # %% ../nbs/01_adapters.ipynb #f0f633e0
 @dataclass
@@ -111,20 +111,27 @@ class TextAdapter(nn.Module):
     def forward(self, z: torch.Tensor, T: int | None = None) -> torch.Tensor:
         return z + self.up(self.act(self.down(z)))
 
-# %% ../nbs/01_adapters.ipynb #4bcff57b
+# %% ../nbs/01_adapters.ipynb #fe51b1c8
+def project_heads(attn: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Queries, keys and values (N, H, L, d) of tokens x (N, L, D) under `attn`'s packed in-projection: one GEMM."
+    return tuple(rearrange(t, 'n l (h d) -> n h l d', h=attn.num_heads) for t in F.linear(x, attn.in_proj_weight, attn.in_proj_bias).chunk(3, dim=-1))
+
+def attend_heads(attn: nn.Module, qh: torch.Tensor, kh: torch.Tensor, vh: torch.Tensor, attn_mask: torch.Tensor | None = None) -> torch.Tensor:
+    "SDPA over projected heads (N, H, L|S, d), then `attn`'s output projection: (N, L, D)."
+    if attn_mask is not None:
+        if attn_mask.dtype != torch.bool: attn_mask = attn_mask.to(qh.dtype)
+        if attn_mask.dim() == 3: attn_mask = rearrange(attn_mask, '(n h) l s -> n h l s', h=attn.num_heads)   # MHA's (N*H, L, S)
+    o = F.scaled_dot_product_attention(qh, kh, vh, attn_mask=attn_mask)
+    return attn.out_proj(rearrange(o, 'n h l d -> n l (h d)'))
+
 def multihead_attention(attn: nn.Module, q: torch.Tensor, kv: torch.Tensor | None = None,
                         attn_mask: torch.Tensor | None = None) -> torch.Tensor:
     "Multi-head attention with the weights of `attn` (an nn.MultiheadAttention): queries q (N, L, D), keys/values kv (N, S, D)."
     N, L, D = q.shape
-    H, W, b = attn.num_heads, attn.in_proj_weight, attn.in_proj_bias
-    if kv is None or kv is q: qh, kh, vh = F.linear(q, W, b).chunk(3, dim=-1)          # self-attention: one packed GEMM
-    else: qh, (kh, vh) = F.linear(q, W[:D], b[:D]), F.linear(kv, W[D:], b[D:]).chunk(2, dim=-1)
-    qh, kh, vh = (rearrange(t, 'n l (h d) -> n h l d', h=H) for t in (qh, kh, vh))
-    if attn_mask is not None:
-        if attn_mask.dtype != torch.bool: attn_mask = attn_mask.to(qh.dtype)
-        if attn_mask.dim() == 3: attn_mask = rearrange(attn_mask, '(n h) l s -> n h l s', h=H)   # MHA's (N*H, L, S)
-    o = F.scaled_dot_product_attention(qh, kh, vh, attn_mask=attn_mask)
-    return attn.out_proj(rearrange(o, 'n h l d -> n l (h d)'))
+    if kv is None or kv is q: return attend_heads(attn, *project_heads(attn, q), attn_mask)   # self-attention: one packed GEMM
+    W, b = attn.in_proj_weight, attn.in_proj_bias
+    kh, vh = (rearrange(t, 'n s (h d) -> n h s d', h=attn.num_heads) for t in F.linear(kv, W[D:], b[D:]).chunk(2, dim=-1))
+    return attend_heads(attn, rearrange(F.linear(q, W[:D], b[:D]), 'n l (h d) -> n h l d', h=attn.num_heads), kh, vh, attn_mask)
 
 # %% ../nbs/01_adapters.ipynb #5ea9bc8c
 class AdaptedBlock(nn.Module):

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from einops import rearrange, repeat
-from .adapters import TEDConfig, multihead_attention
+from .adapters import TEDConfig, multihead_attention, project_heads, attend_heads
 from .encoders import VideoEncoder
 
 # %% auto #0
@@ -67,12 +67,14 @@ class MAFSARBlock(nn.Module):
             extra.append(rearrange(c, 'b t d -> (b t) 1 d'))
         if text is not None and self.text_fc is not None:                         # support branch: the text token
             extra.append(repeat(self.text_fc(text), 'b d -> (b t) 1 d', t=T))
-        hx = self.ln_1(x)
-        frozen = self.ls_1(multihead_attention(self.attn, hx))                       # CLIP's own MSA over the N+1 tokens
+        q, k, v = project_heads(self.attn, self.ln_1(x))                          # the N+1 tokens, projected once
+        frozen = self.ls_1(attend_heads(self.attn, q, k, v))                      # CLIP's own MSA over the N+1 tokens
         if self.local is not None:                                                # 2. Local Multimodal / Spatio-Temporal Adaptation
             adapter = self.local if text is not None else self.local_q
-            kv = torch.cat([hx, self.ln_1(torch.cat(extra, 1))], 1) if extra else hx
-            multi = self.ls_1(multihead_attention(self.attn, hx, kv))                # queries: the N+1 kept positions
+            if extra:                                                             # keys/values also from the extra tokens
+                _, ke, ve = project_heads(self.attn, self.ln_1(torch.cat(extra, 1)))
+                k, v = torch.cat([k, ke], 2), torch.cat([v, ve], 2)
+            multi = self.ls_1(attend_heads(self.attn, q, k, v)) if extra else frozen   # queries: the N+1 kept positions
             x = x + (frozen if self.cfg.local_skip == 'frozen' else multi) + adapter(multi)
         else: x = x + frozen
         h = self.ln_2(x)                                                          # 3. Joint Adaptation
