@@ -12,8 +12,8 @@ import open_clip
 from open_clip.pretrained import get_pretrained_cfg
 
 # %% auto #0
-__all__ = ['TINY', 'model_config', 'WeightsUnavailable', 'resolve_pretrained', 'freeze', 'count_params', 'infer_quick_gelu',
-           'load_clip']
+__all__ = ['TINY', 'model_config', 'WeightsUnavailable', 'resolve_pretrained', 'freeze', 'count_params', 'trainable_state_dict',
+           'load_trainable_state_dict', 'infer_quick_gelu', 'load_clip']
 
 # %% ../nbs/00_backbone.ipynb #a0512ac8
 TINY = dict(embed_dim=64,
@@ -31,8 +31,8 @@ def model_config(model: str, image_size: int | None = None) -> dict:
     return cfg
 
 # %% ../nbs/00_backbone.ipynb #7c18f749
-class WeightsUnavailable(RuntimeError):
-    "Pretrained CLIP weights could not be found locally nor downloaded."
+class WeightsUnavailable(FileNotFoundError):
+    "Pretrained CLIP weights could not be found locally nor downloaded (a user error: every front reports it in one line)."
 
 def _hub_reachable(host='huggingface.co', port=443, timeout=3.0) -> bool:
     try:
@@ -76,6 +76,21 @@ def freeze(module: nn.Module) -> nn.Module:
 def count_params(module: nn.Module, trainable: bool | None = None) -> int:
     "Number of parameters (shared ones once); only trainable or frozen ones if `trainable` is set."
     return sum(p.numel() for p in module.parameters() if trainable is None or p.requires_grad == trainable)
+
+def trainable_state_dict(module: nn.Module) -> dict[str, torch.Tensor]:
+    "The trained weights only (what a checkpoint needs): the parameters that require grad, by name."
+    return {n: p.detach() for n, p in module.named_parameters() if p.requires_grad}
+
+def load_trainable_state_dict(module: nn.Module, sd: dict[str, torch.Tensor]):
+    "Copy `sd` into the trainable parameters; KeyError unless its names and shapes are exactly theirs."
+    own = {n: p for n, p in module.named_parameters() if p.requires_grad}
+    missing, unexpected = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
+    if missing or unexpected:
+        raise KeyError(f"checkpoint does not match this model: missing {missing[:8]}, unexpected {unexpected[:8]}")
+    bad = [n for n in sorted(own) if own[n].shape != sd[n].shape]
+    if bad: raise KeyError(f"checkpoint does not match this model: {bad[0]} has shape {tuple(sd[bad[0]].shape)}, the model {tuple(own[bad[0]].shape)}")
+    with torch.no_grad():
+        for n, t in sd.items(): own[n].copy_(t)
 
 # %% ../nbs/00_backbone.ipynb #d077bac8
 def infer_quick_gelu(model: str, pretrained: str | os.PathLike | None, quick_gelu: bool | None = None) -> bool:

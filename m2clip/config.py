@@ -11,8 +11,9 @@ from typing import Any, Callable, Literal, get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['BOOLS', 'USER_ERRORS', 'ConfigError', 'require', 'require_folder', 'field_kind', 'accepted', 'check_types',
-           'OneLineParser', 'config_parser', 'apply_overrides', 'from_args', 'run_cli', 'parameters_source']
+__all__ = ['BOOLS', 'NONE_IS_A_VALUE', 'USER_ERRORS', 'ConfigError', 'require', 'require_folder', 'field_kind', 'accepted',
+           'check_types', 'OneLineParser', 'config_parser', 'apply_overrides', 'from_args', 'run_cli',
+           'parameters_source']
 
 # %% ../nbs/15_config.ipynb #8c761d9f
 class ConfigError(ValueError):
@@ -70,10 +71,12 @@ class OneLineParser(argparse.ArgumentParser):
 
 BOOLS = {'true': True, 'yes': True, '1': True, 'false': False, 'no': False, '0': False}
 
+NONE_IS_A_VALUE = ('pretrained',)   # fields where the word none means something (random weights), not "unset"
+
 def _converter(cls, name: str) -> Callable[[str], Any]:
     base, optional, _ = field_kind(cls, name)
     def conv(s: str):
-        if optional and s.lower() in ('none', 'null'): return None
+        if optional and (s.lower() == 'null' or (s.lower() == 'none' and name not in NONE_IS_A_VALUE)): return None
         if base is bool and s.lower() in BOOLS: return BOOLS[s.lower()]
         try:
             if base is bool: raise ValueError

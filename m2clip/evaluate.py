@@ -17,16 +17,17 @@ from .adapters import TEDConfig
 from .encoders import DEFAULT_TEMPLATES, ACTIONCLIP_TEMPLATES
 from .heads import HeadsConfig
 from .model import M2CLIP, M2CLIPConfig
-from .family import get_family, check_backbone, evaluate_clips, weights
+from .family import check_backbone, weights, model_file, load_checkpoint
+from .m2clip_family import evaluate_clips
 from .video import ClipTransform, VideoError, open_video
 from .datasets import Sampling, ShardedSampler, collate
 from .readers import PRESETS as DATA_PRESETS, build_dataset
 
 # %% auto #0
-__all__ = ['TEMPLATES', 'REPORT_SPLIT', 'EvalConfig', 'parse_views', 'parse_splits', 'model_file', 'plain_clip_backbone',
-           'load_model', 'settings', 'mean_class_accuracy', 'eval_supervised', 'plot_confusion', 'eval_zeroshot',
-           'evaluate_run', 'PredictConfig', 'predict_videos', 'predict_run', 'eval_parser', 'eval_main',
-           'predict_parser', 'predict_main']
+__all__ = ['TEMPLATES', 'REPORT_SPLIT', 'EvalConfig', 'parse_views', 'parse_splits', 'plain_clip_backbone', 'load_model',
+           'settings', 'mean_class_accuracy', 'eval_supervised', 'plot_confusion', 'eval_zeroshot', 'evaluate_run',
+           'PredictConfig', 'predict_videos', 'predict_run', 'eval_parser', 'eval_main', 'predict_parser',
+           'predict_main']
 
 # %% ../nbs/30_evaluate.ipynb #9d04920f
 TEMPLATES = {'single': DEFAULT_TEMPLATES, 'actionclip': ACTIONCLIP_TEMPLATES}
@@ -90,13 +91,6 @@ def parse_splits(splits: str) -> list[int]:
     require(bool(ks) and all(k in (1, 2, 3) for k in ks) and len(set(ks)) == len(ks), 'splits', splits, 'distinct official splits 1, 2, 3, e.g. 1,2,3')
     return ks
 
-def model_file(checkpoint: str | Path) -> Path:
-    "The model.safetensors of a run folder, or the file itself."
-    p = Path(checkpoint)
-    p = p / 'model.safetensors' if p.is_dir() else p
-    require(p.is_file(), 'checkpoint', str(checkpoint), 'a run folder holding model.safetensors, or a model.safetensors file')
-    return p
-
 def plain_clip_backbone(model, pretrained, quick_gelu) -> tuple:
     "(model, pretrained, quick_gelu) of plain CLIP: ViT-B-16 with OpenAI weights unless told otherwise."
     model = model or 'ViT-B-16'
@@ -114,20 +108,7 @@ def load_model(checkpoint: str | Path | None = None, model: str | None = None, p
         check_backbone(cfg.model, cfg.pretrained, cfg.quick_gelu)
         m = M2CLIP(['video'], cfg, device); m.trained_with = {}
         return m.eval()
-    path = model_file(checkpoint)
-    tensors, meta = load_safetensors(path)
-    if 'model_config' not in meta:
-        raise ValueError(f'{path}: no model config in its metadata (not an m2clip model file, or one saved before m2clip recorded it: re-train)')
-    family = get_family(meta.get('family', 'm2clip'))
-    mcfg = family.config_from_dict(meta['model_config'])
-    over = {k: v for k, v in dict(model=model, quick_gelu=quick_gelu).items() if v is not None}
-    if pretrained is not None: over['pretrained'] = weights(pretrained)
-    mcfg = dataclasses.replace(mcfg, **over)
-    check_backbone(mcfg.model, mcfg.pretrained, mcfg.quick_gelu)
-    m = family.build(mcfg, meta['classnames'], device)
-    family.load_state_dict(m, tensors)
-    m.trained_with = meta.get('config', {})
-    return m.eval()
+    return load_checkpoint(checkpoint, device, model=model, pretrained=pretrained, quick_gelu=quick_gelu)
 
 def settings(cfg: EvalConfig, trained_with: dict) -> EvalConfig:
     "`cfg` with its None fields filled: sampling as trained (else 8 frames, the dataset's preset, stride 16), the reported split."

@@ -4,26 +4,26 @@
 
 # %% ../nbs/43_fewshot_models.ipynb #4af1b7d9
 from __future__ import annotations
-import math
 from dataclasses import dataclass
 from typing import Literal, Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn
 from einops import rearrange
-from .backbone import load_clip, count_params, freeze
+from .backbone import load_clip, model_config as backbone_config, freeze
 from .adapters import TEDConfig
 from .encoders import VideoEncoder, TextEncoder
-from .metrics import METRICS, class_distances
+from .metrics import class_distances, metric_kwargs
+from .family import checkpoint_meta, load_checkpoint
 
 # %% auto #0
-__all__ = ['FSARConfig', 'FewShotCLIP', 'episode_loss']
+__all__ = ['FSARConfig', 'FewShotCLIP', 'TextOnly', 'CLIPFSAR', 'episode_loss', 'M2CLIPEncoder']
 
 # %% ../nbs/43_fewshot_models.ipynb #1d7d4f68
 @dataclass
 class FSARConfig:
     "Everything that defines a few-shot method on a CLIP backbone (each episode brings its own class names)."
-    method: Literal['frozen', 'text', 'clipfsar', 'm2clip', 'mafsar'] = 'frozen'   # see the table above; mafsar: nbs/47_mafsar
+    method: str = 'frozen'               # a method of m2clip.fsar_family.METHODS: frozen | text | clipfsar | m2clip | mafsar
     model: str = 'tiny'                  # backbone: tiny (CPU) or an open_clip ViT (ViT-B-16, ViT-B-32)
     pretrained: str | None = None        # open_clip tag, local checkpoint file, or None (random)
     quick_gelu: bool | None = None       # backbone activation (None: as the weights say)
@@ -34,7 +34,7 @@ class FSARConfig:
     first_row: Literal['sum', 'relaxed'] = 'sum'    # OTAM top row: running sum (CLIP-FSAR) | the OTAM/TRX code's relaxation
     template: str = 'a video of {}'      # prompt of the class names
     max_frames: int = 32                 # clipfsar: longest clip the position embedding covers
-    full_finetune: bool = False          # clipfsar: also train the visual encoder (CLIP-FSAR does; GPU)
+    full_finetune: bool = False          # clipfsar / frozen: also train the visual encoder (CLIP-FSAR does; GPU)
     text_weight: float = 1.0             # clipfsar: w of the class-text loss (CLIP-FSAR: 1.2-3.0 by dataset)
     checkpoint: str | None = None        # m2clip: the M2-CLIP run folder or model.safetensors
     init_seed: int = 0                   # seeds every random init
@@ -50,59 +50,44 @@ class FSARConfig:
     tpcm_shared: bool = True             # one TPCM for both branches (the reconstruction's parameter count suggests shared)
     tpcm_residual: Literal['features', 'query'] = 'features'   # TPCM's first residual adds F_S (identity at init) | the text-added query
 
-# %% ../nbs/43_fewshot_models.ipynb #1fd5dadf
-def _modulation(D: int, max_frames: int) -> nn.Module:
-    "CLIP-FSAR's prototype-modulation layer: one pre-norm transformer layer, zero-initialised outputs (identity at init)."
-    layer = nn.TransformerEncoderLayer(D, max(1, D // 64), 4 * D, dropout=0.0, activation='gelu', batch_first=True, norm_first=True)
-    for p in (layer.self_attn.out_proj.weight, layer.self_attn.out_proj.bias, layer.linear2.weight, layer.linear2.bias): nn.init.zeros_(p)
-    layer.pos = nn.Parameter(torch.zeros(max_frames + 1, D))     # position embeddings of T frames (+ the text token)
-    return layer
-
+# %% ../nbs/43_fewshot_models.ipynb #1eba32a5
 class FewShotCLIP(nn.Module):
-    "A few-shot method (`cfg.method`) on a CLIP backbone; `classnames`: the base classes of the class-text loss."
-    text_in_encoder = False
+    "The `frozen` method and the base of every few-shot method: CLIP per frame, identity heads, a metric (`classnames`: the base classes)."
+    text_in_encoder = False                    # does `frames` read the class text (the support branch of MA-FSAR)?
 
     def __init__(self, cfg: FSARConfig = FSARConfig(), classnames: Sequence[str] = (), device: str | torch.device = 'cpu'):
         super().__init__()
-        self.cfg, self.classnames = cfg, list(classnames)
-        with torch.random.fork_rng(devices=[]), torch.device('cpu'):
+        self.cfg, self.classnames, self._text_cache = cfg, list(classnames), {}
+        meta = torch.device(device).type == 'meta'              # profiling: shapes only, no weights read
+        with torch.random.fork_rng(devices=[]), torch.device('meta' if meta else 'cpu'):
             torch.manual_seed(cfg.init_seed)
-            if cfg.method == 'm2clip': self._from_m2clip(cfg)
-            else:
-                clip = load_clip(cfg.model, cfg.pretrained, cfg.quick_gelu, cfg.image_size, 'cpu')
-                self.video = VideoEncoder(clip.visual, TEDConfig(layers='none'))        # per-frame CLIP
-                self.text = TextEncoder(clip, 0)
-                self.register_buffer('logit_scale', clip.logit_scale.detach().exp(), persistent=False)
-            D = self.video.visual.proj.shape[1]
-            self.modulation = _modulation(D, cfg.max_frames) if cfg.method == 'clipfsar' else None
+            self.build(cfg, meta)
             if cfg.full_finetune: self.video.requires_grad_(True)
-        self._text_cache: dict = {}
         self.to(device)
 
-    def _from_m2clip(self, cfg: FSARConfig):
-        from m2clip.evaluate import load_model
-        if cfg.checkpoint is None: raise ValueError("method='m2clip' needs checkpoint: an M2-CLIP run folder or its model.safetensors")
-        m = load_model(cfg.checkpoint)
-        self.video, self.text = freeze(m.video), freeze(m.text)
-        self.register_buffer('logit_scale', m.logit_scale.clone(), persistent=False)
+    def build(self, cfg: FSARConfig, meta: bool):
+        "The modules, built in this order from `cfg.init_seed`: CLIP per frame (TED off), its text tower, its logit scale."
+        clip = load_clip(cfg.model, None if meta else cfg.pretrained, cfg.quick_gelu, cfg.image_size, 'meta' if meta else 'cpu')
+        self.video = VideoEncoder(clip.visual, TEDConfig(layers='none'))        # per-frame CLIP
+        self.text = TextEncoder(clip, 0)
+        self.register_buffer('logit_scale', clip.logit_scale.detach().exp(), persistent=False)
+
+    @staticmethod
+    def input_size(cfg: FSARConfig) -> int:
+        "The frame size this method's encoder takes."
+        return backbone_config(cfg.model, cfg.image_size)['vision_cfg']['image_size']
 
     def frames(self, video: torch.Tensor) -> torch.Tensor:
         "Frame features (B, T, D) of clips (B, T, 3, H, W): the visual encoder, the expensive part."
         return self.video(video)[0]
 
-    def _modulate(self, x: torch.Tensor) -> torch.Tensor:
-        L = x.shape[1]
-        return self.modulation(x + self.modulation.pos[:L])
-
     def support_head(self, f: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        "Support features (B, T, D) from frame features (B, T, D) and each video's own class text (B, D)."
-        if self.modulation is None: return f
-        B, T, D = f.shape
-        return self._modulate(torch.cat([f, rearrange(text, 'b d -> b 1 d')], dim=1))[:, :T]
+        "Support features (B, T, D) from frame features (B, T, D) and each video's own class text (B, D): the identity here."
+        return f
 
     def query_head(self, f: torch.Tensor) -> torch.Tensor:
-        "Query features (B, T, D) from frame features: no text (a query's label is unknown)."
-        return f if self.modulation is None else self._modulate(f)
+        "Query features (B, T, D) from frame features: no text (a query's label is unknown); the identity here."
+        return f
 
     def class_text(self, names: Sequence[str]) -> torch.Tensor:
         "L2-normalised text features (C, D) of class names (frozen: cached per name)."
@@ -112,20 +97,53 @@ class FewShotCLIP(nn.Module):
             self._text_cache.update(zip(miss, w))
         return torch.stack([self._text_cache[n] for n in names])
 
-    def _metric_kw(self) -> dict:
-        return dict(lam=self.cfg.lam, first_row=self.cfg.first_row) if self.cfg.metric == 'otam' else {}
-
     def episode_logits(self, q: torch.Tensor, s: torch.Tensor, s_labels: torch.Tensor, way: int, text: torch.Tensor) -> torch.Tensor:
-        "Logits (..., Nq, way) of queries (..., Nq, T, D) given supports (..., N*K, T, D) with labels (N*K,) and class texts (..., way, D)."
-        if self.cfg.method == 'text':
-            return self.logit_scale * F.normalize(q.float().mean(-2), dim=-1) @ text.float().transpose(-1, -2)
-        return -class_distances(q.float(), s.float(), s_labels, way, self.cfg.metric, self.cfg.shots, **self._metric_kw())
+        "Logits (..., Nq, way) = -distance of queries (..., Nq, T, D) to the classes of supports (..., N*K, T, D) with labels (N*K,)."
+        return -class_distances(q.float(), s.float(), s_labels, way, self.cfg.metric, self.cfg.shots, **metric_kwargs(self.cfg.metric, self.cfg))
+
+    def forward(self, batch: dict) -> dict[str, torch.Tensor]:
+        "What DDP wraps in training: the method's loss parts for one episode."
+        return self.loss(batch)
+
+    def loss(self, batch: dict) -> dict[str, torch.Tensor]:
+        "The episodic loss (matching + class text, below), on the device of the model."
+        return episode_loss(self, batch, self.logit_scale.device)
+
+class TextOnly(FewShotCLIP):
+    "The `text` method: the query's mean frame feature against its episode's class names, zero-shot; supports unused."
+    def episode_logits(self, q, s, s_labels, way, text):
+        return self.logit_scale * F.normalize(q.float().mean(-2), dim=-1) @ text.float().transpose(-1, -2)
+
+# %% ../nbs/43_fewshot_models.ipynb #1fd5dadf
+def _modulation(D: int, max_frames: int) -> nn.Module:
+    "CLIP-FSAR's prototype-modulation layer: one pre-norm transformer layer, zero-initialised outputs (identity at init)."
+    layer = nn.TransformerEncoderLayer(D, max(1, D // 64), 4 * D, dropout=0.0, activation='gelu', batch_first=True, norm_first=True)
+    for p in (layer.self_attn.out_proj.weight, layer.self_attn.out_proj.bias, layer.linear2.weight, layer.linear2.bias): nn.init.zeros_(p)
+    layer.pos = nn.Parameter(torch.zeros(max_frames + 1, D))     # position embeddings of T frames (+ the text token)
+    return layer
+
+class CLIPFSAR(FewShotCLIP):
+    "The `clipfsar` method: frozen CLIP per frame, then CLIP-FSAR's modulation layer (support frames with their class text)."
+    def build(self, cfg, meta):
+        super().build(cfg, meta)
+        self.modulation = _modulation(self.video.visual.proj.shape[1], cfg.max_frames)
+
+    def _modulate(self, x: torch.Tensor) -> torch.Tensor:
+        B, L, D = x.shape
+        return self.modulation(x + self.modulation.pos[:L])
+
+    def support_head(self, f, text):
+        "[v_1..v_T; w_y] -> the layer -> its first T outputs."
+        B, T, D = f.shape
+        return self._modulate(torch.cat([f, rearrange(text, 'b d -> b 1 d')], dim=1))[:, :T]
+
+    def query_head(self, f): return self._modulate(f)
 
 # %% ../nbs/43_fewshot_models.ipynb #08da11db
 def episode_loss(model: FewShotCLIP, batch: dict, device) -> dict[str, torch.Tensor]:
     "Loss parts of one training episode (support, query clips, their labels, the episode's dataset classes)."
-    if model.modulation is None and not model.cfg.full_finetune:
-        raise ValueError(f"method={model.cfg.method!r} has nothing to train (train method='clipfsar'; evaluate the others)")
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError(f"method={model.cfg.method!r} has nothing to train (train method='clipfsar' or 'mafsar'; evaluate the others)")
     sup, qry = batch['support'].to(device, non_blocking=True), batch['query'].to(device, non_blocking=True)
     classes, s_lab, q_lab = batch['classes'].to(device), batch['support_labels'].to(device), batch['query_labels'].to(device)
     way, w_all = len(classes), model.class_text(model.classnames).to(device)
@@ -135,4 +153,16 @@ def episode_loss(model: FewShotCLIP, batch: dict, device) -> dict[str, torch.Ten
     text = F.cross_entropy(model.logit_scale * F.normalize(q.float().mean(1), dim=-1) @ w_all.T, classes[q_lab])
     return dict(loss=match + model.cfg.text_weight * text, match=match, text=text)
 
-FewShotCLIP.forward = lambda self, batch: episode_loss(self, batch, self.logit_scale.device)   # what DDP wraps in training
+# %% ../nbs/43_fewshot_models.ipynb #bd78b628
+class M2CLIPEncoder(FewShotCLIP):
+    "The `m2clip` method: the frozen video and text encoders of a trained M2-CLIP run (`cfg.checkpoint`), then the metric."
+    def build(self, cfg, meta):
+        if cfg.checkpoint is None: raise ValueError("method='m2clip' needs checkpoint: an M2-CLIP run folder or its model.safetensors")
+        m = load_checkpoint(cfg.checkpoint)
+        self.video, self.text = freeze(m.video), freeze(m.text)
+        self.register_buffer('logit_scale', m.logit_scale.clone(), persistent=False)
+
+    @staticmethod
+    def input_size(cfg):
+        mc = checkpoint_meta(cfg.checkpoint)['model_config']
+        return backbone_config(mc['model'], mc.get('image_size'))['vision_cfg']['image_size']

@@ -12,10 +12,11 @@ from torch import nn
 import torch.nn.functional as F
 from .adapters import AdaptedBlock, TextAdapter, multihead_attention
 from .backbone import freeze
+from .runtime import world_size, gather, reduce_sum     # the one set of distributed helpers (nbs/16_runtime.ipynb)
 
 # %% auto #0
-__all__ = ['IGNORE', 'HeadsConfig', 'world_size', 'gather', 'all_sum', 'cosine_logits', 'contrastive_loss', 'zeroshot_probs',
-           'cmc_loss', 'label_words', 'WordVocab', 'LabelMasker', 'CMLMHead', 'mlm_loss']
+__all__ = ['IGNORE', 'HeadsConfig', 'cosine_logits', 'contrastive_loss', 'zeroshot_probs', 'cmc_loss', 'label_words', 'WordVocab',
+           'LabelMasker', 'CMLMHead', 'mlm_loss']
 
 # %% ../nbs/03_heads.ipynb #e5eb7f85
 @dataclass
@@ -34,24 +35,6 @@ class HeadsConfig:
     mask_ratio: float = 0.2         # CMLM: probability that a label word is masked (at least one per sample)
     mlm_bottleneck: int | None = None  # CMLM text adapter width; None: 3/4 of the text width (384 for ViT-B)
     cmlm_causal: bool = False       # CMLM text path: False: bidirectional (the paper); True: CLIP's causal mask, as the text tower was pre-trained
-
-# %% ../nbs/03_heads.ipynb #b06aff23
-import torch.distributed as dist
-
-def world_size() -> int:
-    "Number of processes in the default group (1 when not distributed)."
-    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
-
-def gather(x: torch.Tensor) -> torch.Tensor:
-    "Concatenate `x` over processes along dim 0, keeping the gradient of the local slice."
-    if world_size() == 1: return x
-    import torch.distributed.nn.functional as dnf
-    return torch.cat(dnf.all_gather(x), dim=0)
-
-def all_sum(x: torch.Tensor) -> torch.Tensor:
-    "Sum of `x` over processes (no gradient)."
-    if world_size() == 1: return x
-    x = x.detach().clone(); dist.all_reduce(x); return x
 
 # %% ../nbs/03_heads.ipynb #2270ba2e
 def cosine_logits(v: torch.Tensor, w: torch.Tensor, logit_scale: torch.Tensor | float) -> torch.Tensor:
@@ -151,6 +134,6 @@ class CMLMHead(nn.Module):
 def mlm_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     "Cross-entropy averaged over the batch's masked tokens (targets != IGNORE); 0 when nothing is masked."
     keep = targets != IGNORE
-    total = all_sum(keep.sum())                               # masked tokens in the whole (global) batch
+    total = reduce_sum(keep.sum())                               # masked tokens in the whole (global) batch
     if total == 0: return logits.sum() * 0.
     return F.cross_entropy(logits[keep], targets[keep], reduction='sum') * world_size() / total  # DDP averages ranks

@@ -9,14 +9,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from einops import rearrange
-from .backbone import load_clip, count_params
+from .backbone import load_clip
 from .encoders import TextEncoder
-from .metrics import class_distances
+from .metrics import class_distances, metric_kwargs
 from .fewshot_models import FSARConfig, FewShotCLIP
 from .mafsar_adapters import MAFSARAdapterConfig, MAFSAREncoder
 
 # %% auto #0
-__all__ = ['MAFSAR_PRESETS', 'TPCM', 'adapter_config', 'MAFSAR', 'mafsar_loss', 'profile_episode']
+__all__ = ['MAFSAR_PRESETS', 'TPCM', 'adapter_config', 'MAFSAR', 'mafsar_loss']
 
 # %% ../nbs/47_mafsar.ipynb #38ed0e1e
 class TPCM(nn.Module):
@@ -54,23 +54,15 @@ class MAFSAR(FewShotCLIP):
     "MA-FSAR on a frozen CLIP: the adapted visual tower, TPCM, metric + video-text matching (`classnames`: the base classes)."
     text_in_encoder = True
 
-    def __init__(self, cfg: FSARConfig = FSARConfig(method='mafsar'), classnames: Sequence[str] = (), device: str | torch.device = 'cpu'):
-        nn.Module.__init__(self)
-        self.cfg, self.classnames, self._text_cache = cfg, list(classnames), {}
-        meta = torch.device(device).type == 'meta'
-        with torch.random.fork_rng(devices=[]), torch.device('meta' if meta else 'cpu'):
-            torch.manual_seed(cfg.init_seed)
-            clip = load_clip(cfg.model, None if meta else cfg.pretrained, cfg.quick_gelu, cfg.image_size, 'meta' if meta else 'cpu')
-            Dt = clip.text_projection.shape[1]
-            self.video = MAFSAREncoder(clip.visual, Dt, adapter_config(cfg))
-            self.text = TextEncoder(clip, 0)
-            self.register_buffer('logit_scale', clip.logit_scale.detach().exp(), persistent=False)
-            D = clip.visual.proj.shape[1]
-            make = lambda: None if cfg.tpcm == 'none' else TPCM(D, cfg.tpcm, cfg.tpcm_residual)
-            self.tpcm = make()
-            self.tpcm_q = self.tpcm if cfg.tpcm_shared else make()
-            self.modulation = None
-        self.to(device)
+    def build(self, cfg: FSARConfig, meta: bool):
+        "In this order from `cfg.init_seed`: CLIP, the adapted visual tower, the text tower, TPCM (one, or one per branch)."
+        clip = load_clip(cfg.model, None if meta else cfg.pretrained, cfg.quick_gelu, cfg.image_size, 'meta' if meta else 'cpu')
+        self.video = MAFSAREncoder(clip.visual, clip.text_projection.shape[1], adapter_config(cfg))
+        self.text = TextEncoder(clip, 0)
+        self.register_buffer('logit_scale', clip.logit_scale.detach().exp(), persistent=False)
+        make = lambda: None if cfg.tpcm == 'none' else TPCM(clip.visual.proj.shape[1], cfg.tpcm, cfg.tpcm_residual)
+        self.tpcm = make()
+        self.tpcm_q = self.tpcm if cfg.tpcm_shared else make()
 
     def frames(self, video: torch.Tensor, text: torch.Tensor | None = None) -> torch.Tensor:
         "Frame features (B, T, D'): the support branch with each video's class text (B, D'), the query branch without."
@@ -92,13 +84,18 @@ class MAFSAR(FewShotCLIP):
         return scale * F.normalize(pooled.float(), dim=-1) @ F.normalize(text.float(), dim=-1).transpose(-1, -2)
 
     def q2s_logits(self, q, s, s_labels, way):
-        return -class_distances(q[..., :-1, :].float(), s[..., :-1, :].float(), s_labels, way, self.cfg.metric, self.cfg.shots, **self._metric_kw())
+        return -class_distances(q[..., :-1, :].float(), s[..., :-1, :].float(), s_labels, way, self.cfg.metric, self.cfg.shots,
+                                **metric_kwargs(self.cfg.metric, self.cfg))
 
     def episode_logits(self, q, s, s_labels, way, text):
         "log p, p = alpha * p_Q2T + (1 - alpha) * p_Q2S: (..., Nq, way)."
         a = self.cfg.alpha
         p = a * self.text_logits(q[..., -1, :], text).softmax(-1) + (1 - a) * self.q2s_logits(q, s, s_labels, way).softmax(-1)
         return p.clamp_min(1e-12).log()
+
+    def loss(self, batch: dict) -> dict[str, torch.Tensor]:
+        "alpha/2 (L_S2T + L_Q2T) + (1 - alpha) L_Q2S of one training episode (`mafsar_loss`)."
+        return mafsar_loss(self, batch, self.logit_scale.device)
 
 def mafsar_loss(model: MAFSAR, batch: dict, device) -> dict[str, torch.Tensor]:
     "Loss parts of one training episode: alpha/2 (L_S2T + L_Q2T) + (1 - alpha) L_Q2S."
@@ -113,31 +110,9 @@ def mafsar_loss(model: MAFSAR, batch: dict, device) -> dict[str, torch.Tensor]:
     a = model.cfg.alpha
     return dict(loss=a * (s2t + q2t) / 2 + (1 - a) * q2s, q2s=q2s, s2t=s2t, q2t=q2t)
 
-MAFSAR.forward = lambda self, batch: mafsar_loss(self, batch, self.logit_scale.device)
 
 # %% ../nbs/47_mafsar.ipynb #f51d74b3
 MAFSAR_PRESETS = {'mafsar-tiny': dict(model='tiny', method='mafsar'),
                   'mafsar-vit-b32': dict(model='ViT-B-32', pretrained='openai', method='mafsar'),
                   'mafsar-vit-b16': dict(model='ViT-B-16', pretrained='openai', method='mafsar')}
 
-# %% ../nbs/47_mafsar.ipynb #c46a5788
-def profile_episode(cfg: FSARConfig, frames: int = 8, way: int = 5, shot: int = 1, query: int = 1) -> dict:
-    "Parameters and GMACs of one `way`-way `shot`-shot episode (`query` per class) of the few-shot method `cfg`, on the meta device."
-    from m2clip.profile import _gmacs
-    model = (MAFSAR if cfg.method == 'mafsar' else FewShotCLIP)(cfg, device='meta')
-    size = model.video.image_size
-    sup, qry = torch.empty(way * shot, frames, 3, *size, device='meta'), torch.empty(way * query, frames, 3, *size, device='meta')
-    text = torch.empty(way, model.video.visual.proj.shape[1], device='meta')
-    labels = torch.arange(way, device='meta').repeat_interleave(shot)
-    enc_s = lambda: model.frames(sup, text[labels]) if model.text_in_encoder else model.frames(sup)
-    g_sup, _ = _gmacs(enc_s)
-    g_qry, _ = _gmacs(lambda: model.frames(qry))
-    fs, fq = torch.empty(way * shot, frames, text.shape[1], device='meta'), torch.empty(way * query, frames, text.shape[1], device='meta')
-    g_heads, _ = _gmacs(lambda: (model.support_head(fs, text[labels]), model.query_head(fq)))
-    s, q = model.support_head(fs, text[labels]), model.query_head(fq)
-    g_match, _ = _gmacs(lambda: model.episode_logits(q, s, torch.arange(way).repeat_interleave(shot), way, text))
-    return dict(preset_model=cfg.model, method=cfg.method, frames=frames, way=way, shot=shot, query=query, image_size=size[0],
-                tunable_params=count_params(model, trainable=True), total_params=count_params(model),
-                gmacs_per_episode=g_sup + g_qry + g_heads + g_match,
-                gmacs=dict(support_branch=g_sup, query_branch=g_qry, heads=g_heads, matching=g_match),
-                gmacs_per_video=dict(support=g_sup / (way * shot), query=g_qry / (way * query)))

@@ -4,14 +4,14 @@
 
 # %% ../nbs/41_metrics.ipynb #8d17d073
 from __future__ import annotations
-import itertools, math
+import inspect, itertools, math
 import torch
 import torch.nn.functional as F
 from einops import rearrange, reduce
 
 # %% auto #0
 __all__ = ['METRICS', 'frame_distances', 'prototypes', 'softmin', 'otam_cost', 'otam_distance', 'frame_tuples', 'trx_distance',
-           'mean_distance', 'bimhm_distance', 'match_logits', 'class_distances']
+           'mean_distance', 'bimhm_distance', 'metric_params', 'metric_kwargs', 'match_logits', 'class_distances']
 
 # %% ../nbs/41_metrics.ipynb #0ff24b0a
 def frame_distances(q: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
@@ -78,6 +78,15 @@ def bimhm_distance(q: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     return d.min(dim=-1).values.mean(-1) + d.min(dim=-2).values.mean(-1)
 
 METRICS = {'otam': otam_distance, 'mean': mean_distance, 'bimhm': bimhm_distance, 'trx': trx_distance}
+
+def metric_params(metric: str) -> dict:
+    "The hyperparameters `metric` declares: its keyword parameters after (q, s), with their defaults."
+    if metric not in METRICS: raise ValueError(f"metric={metric!r}: expected one of {', '.join(METRICS)}")
+    return {n: p.default for n, p in list(inspect.signature(METRICS[metric]).parameters.items())[2:]}
+
+def metric_kwargs(metric: str, settings) -> dict:
+    "The values of `metric`'s hyperparameters that `settings` (a config) holds as fields of the same name; the others keep their defaults."
+    return {n: getattr(settings, n) for n in metric_params(metric) if hasattr(settings, n)}
 
 def match_logits(q: torch.Tensor, protos: torch.Tensor, metric: str = 'otam', **kw) -> torch.Tensor:
     "Class logits (Nq, N) = -distance of each query to each class prototype under `metric`."

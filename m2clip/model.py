@@ -10,10 +10,11 @@ from typing import Sequence, NamedTuple
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .backbone import load_clip, count_params
+from .backbone import load_clip, count_params, trainable_state_dict, load_trainable_state_dict
 from .adapters import TEDConfig
 from .encoders import VideoEncoder, TextEncoder, DEFAULT_TEMPLATES
-from .heads import (HeadsConfig, contrastive_loss, cmc_loss, zeroshot_probs, LabelMasker, CMLMHead, mlm_loss, gather)
+from .heads import HeadsConfig, contrastive_loss, cmc_loss, zeroshot_probs, LabelMasker, CMLMHead, mlm_loss
+from .runtime import gather
 
 # %% auto #0
 __all__ = ['HEADS', 'PRESETS', 'M2CLIPConfig', 'parse_heads', 'preset', 'CMLMInputs', 'M2CLIP']
@@ -146,16 +147,8 @@ class M2CLIP(nn.Module):
 
     def trainable_state_dict(self) -> dict[str, torch.Tensor]:
         "The trained weights only: adapters and heads (what a checkpoint needs)."
-        return {n: p.detach() for n, p in self.named_parameters() if p.requires_grad}
+        return trainable_state_dict(self)
 
     def load_trainable_state_dict(self, sd: dict[str, torch.Tensor]):
-        "Load adapter and head weights; the keys must be exactly this model's trainable parameters."
-        own = dict(self.named_parameters())
-        want = {n for n, p in own.items() if p.requires_grad}
-        missing, unexpected = sorted(want - set(sd)), sorted(set(sd) - want)
-        if missing or unexpected:
-            raise KeyError(f"checkpoint does not match this model: missing {missing[:8]}, unexpected {unexpected[:8]}")
-        with torch.no_grad():
-            for n, t in sd.items():
-                if own[n].shape != t.shape: raise ValueError(f"checkpoint {n}: shape {tuple(t.shape)} != model {tuple(own[n].shape)}")
-                own[n].copy_(t)
+        "Load adapter and head weights; the names and shapes must be exactly this model's trainable parameters."
+        load_trainable_state_dict(self, sd)

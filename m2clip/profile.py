@@ -20,7 +20,7 @@ from .config import ConfigError, require, check_types, config_parser, from_args,
 from .family import all_presets, family_of
 
 # %% auto #0
-__all__ = ['label_asset', 'count_flops', 'profile', 'ProfileConfig', 'main']
+__all__ = ['label_asset', 'count_flops', 'gmacs', 'profile', 'ProfileConfig', 'main']
 
 # %% ../nbs/18_profile.ipynb #47746634
 def label_asset(name: str) -> list[str]:
@@ -38,7 +38,8 @@ def count_flops(fn, *args) -> FlopCounterMode:
     finally: torch.backends.mha.set_fastpath_enabled(True)
     return fc
 
-def _gmacs(fn, *args) -> tuple[float, dict]:
+def gmacs(fn, *args) -> tuple[float, dict]:
+    "GMACs (multiply-accumulates / 1e9) of fn(*args), in total and per module."
     fc = count_flops(fn, *args)
     return fc.get_total_flops() / 2e9, {k: sum(v.values()) / 2e9 for k, v in fc.get_flop_counts().items()}
 
@@ -57,11 +58,11 @@ def profile(preset_name: str = 'paper-k400', frames: int = 8, labels: str = 'k40
     model = M2CLIP(classnames, cfg, device='meta')
     vis = model.video.visual
     video = torch.empty(1, frames, 3, *model.video.image_size, device='meta')
-    total, per_module = _gmacs(_View(model.video, model.vc), video)
+    total, per_module = gmacs(_View(model.video, model.vc), video)
     pick = lambda *tags: sum(g for k, g in per_module.items() if k.count('.') and k.rsplit('.', 1)[-1] in tags)
     ted, frame_adapter, vc = pick('pre_attn', 'pre_mlp'), pick('frame_adapter'), pick('vc')
     tokens = truncate(model.text.tokenizer([cfg.templates[0].format(c) for c in classnames])).to('meta')
-    text_total, _ = _gmacs(lambda t: model.text(t), tokens)
+    text_total, _ = gmacs(lambda t: model.text(t), tokens)
     trainable = lambda m: 0 if m is None else count_params(m, trainable=True)
     ted_params = sum(trainable(b.pre_attn) + trainable(b.pre_mlp) for b in vis.transformer.resblocks)
     text_adapter_params = sum(trainable(b.pre_mlp) for b in model.text.transformer.resblocks)
@@ -109,10 +110,7 @@ class ProfileConfig:
 
 def _report(cfg: ProfileConfig) -> dict:
     cfg.validate()
-    over = {k: v for k, v in dict(model=cfg.model, image_size=cfg.image_size).items() if v is not None}
-    if cfg.preset in PRESETS: return profile(cfg.preset, cfg.frames, cfg.labels, **over)
-    require(cfg.image_size is None, 'image_size', cfg.image_size, 'None with a few-shot preset')
-    return family_of(cfg.preset).profile(cfg.preset, cfg.frames, cfg.way, cfg.shot, cfg.query, cfg.model)   # per episode
+    return family_of(cfg.preset).profile(cfg)      # M2-CLIP: per view; few-shot: per episode
 
 def main(argv: list[str] | None = None):
     "Console script: print parameters and per-view GMACs of a preset."

@@ -130,7 +130,12 @@ def save_episodes(path, episodes: Sequence[Episode], samples, classnames: Sequen
 
 def load_episodes(path, samples, classnames: Sequence[str]) -> list[Episode]:
     "The episodes of a saved list as indices into `samples`; ValueError naming a video or class not found."
-    data, index = json.loads(Path(path).read_text()), {video_key(p): j for j, (p, _) in enumerate(samples)}
+    try: data = json.loads(Path(path).read_text())
+    except json.JSONDecodeError as e: raise ValueError(f'{path}: not a saved episodes.json (line {e.lineno}: {e.msg})') from None
+    keys = ('classes', 'support', 'support_labels', 'query', 'query_labels')
+    ok = isinstance(data, dict) and isinstance(data.get('episodes'), list) and all(isinstance(e, dict) and set(keys) <= set(e) for e in data['episodes'])
+    if not ok or not data['episodes']: raise ValueError(f'{path}: not a saved episodes.json (expected {{"episodes": [{{{", ".join(keys)}}}, ...]}})')
+    index = {video_key(p): j for j, (p, _) in enumerate(samples)}
     cls = {c: k for k, c in enumerate(classnames)}
     def find(names, what):
         miss = [n for n in names if n not in (index if what == 'video' else cls)]

@@ -15,8 +15,8 @@ from .config import ConfigError
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'PROJECT_ROOT', 'resolve_device', 'resolve_precision', 'autocast_for', 'setup_distributed',
-           'teardown_distributed', 'distributed', 'reduce_sum', 'gather_objects', 'save_safetensors',
-           'load_safetensors', 'project_commit', 'shared_path']
+           'teardown_distributed', 'distributed', 'world_size', 'gather', 'reduce_sum', 'gather_objects',
+           'save_safetensors', 'load_safetensors', 'project_commit', 'shared_path']
 
 # %% ../nbs/16_runtime.ipynb #4c37ecf1
 def resolve_device(device: str = 'auto') -> torch.device:
@@ -66,6 +66,16 @@ def teardown_distributed():
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
 def distributed() -> bool: return dist.is_available() and dist.is_initialized()
+
+def world_size() -> int:
+    "Number of processes in the default group (1 when not distributed)."
+    return dist.get_world_size() if distributed() else 1
+
+def gather(x: torch.Tensor) -> torch.Tensor:
+    "Concatenate `x` over processes along dim 0, keeping the gradient of the local slice (the contrastive loss's batch)."
+    if not distributed(): return x
+    import torch.distributed.nn.functional as dnf
+    return torch.cat(dnf.all_gather(x), dim=0)
 
 def reduce_sum(x: torch.Tensor) -> torch.Tensor:
     "Sum `x` over processes, in place (no gradient)."

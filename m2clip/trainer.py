@@ -17,7 +17,7 @@ from .config import ConfigError, require, require_folder, check_types, apply_ove
 from .runtime import (resolve_device, resolve_precision, autocast_for, setup_distributed, teardown_distributed,
                             reduce_sum, gather_objects, save_safetensors, load_safetensors, project_commit)
 from .backbone import count_params
-from .family import ModelFamily, family_of, all_presets
+from .family import ModelFamily, family_of, all_presets, TaskConfig
 from .video import ClipTransform
 from .datasets import Sampling, collate, ShardedSampler
 from .readers import PRESETS as DATA_PRESETS, build_dataset
@@ -30,6 +30,7 @@ __all__ = ['STATE', 'TrainConfig', 'warmup_cosine', 'make_optimizer', 'checkpoin
 @dataclass
 class TrainConfig:
     "Every parameter of a training run."
+    PROG: ClassVar[str] = 'm2clip-train'
     CHOICES: ClassVar[dict] = dict(dataset=lambda: list(DATA_PRESETS), preset=all_presets)
     # data
     dataset: str = 'synthetic'          # which reader (nbs/13_readers.ipynb)
@@ -72,7 +73,7 @@ class TrainConfig:
     grad_checkpointing: bool = False    # recompute activations in backward (less GPU memory)
     progress: bool = True               # progress bars
 
-    # what the loop asks of a task's config (FewShotConfig, nbs/45_fewshot.ipynb, answers the same three)
+    # what the loop asks of a task's config beyond its fields (m2clip.family.TaskConfig; FewShotConfig, nbs/49_fewshot.ipynb, answers them too)
     def default_run_name(self) -> str: return f'{self.dataset}-{self.preset}-{self.temporal}-f{self.frames}-s{self.seed}'
     def base_lr(self, global_batch: int) -> float: return self.lr * global_batch / 256     # linear scaling rule
     def make_data(self, image_size: int, rank: int = 0, world: int = 1, device=torch.device('cpu')): return make_data(self, image_size, rank, world, device)
@@ -232,7 +233,9 @@ STATE = dict(epoch=0, step_in_epoch=0, global_step=0, history=[], skipped=[], tr
 
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train the model `cfg` (and keyword overrides) describes; returns the metrics written to metrics.json."
-    cfg = apply_overrides(cfg or TrainConfig(), overrides, getattr(cfg, 'PROG', 'm2clip-train')).validate()
+    cfg = apply_overrides(cfg or TrainConfig(), overrides, getattr(cfg, 'PROG', 'm2clip-train'))
+    if not isinstance(cfg, TaskConfig): raise TypeError(f'{type(cfg).__name__} is not a task config (m2clip.family.TaskConfig)')
+    cfg = cfg.validate()
     rank, world, device = setup_distributed(cfg.device)
     try: return _fit(cfg, rank, world, device)
     finally:
