@@ -16,8 +16,8 @@ from .runtime import load_safetensors
 
 # %% auto #0
 __all__ = ['BUILTIN_FAMILIES', 'TASK_FIELDS', 'TASK_METHODS', 'WEIGHT_FILES', 'ModelFamily', 'register', 'families',
-           'all_presets', 'family_of', 'get_family', 'TaskConfig', 'weights', 'check_backbone', 'model_file',
-           'checkpoint_meta', 'load_checkpoint']
+           'all_presets', 'presets_for', 'family_of', 'get_family', 'TaskConfig', 'weights', 'check_backbone',
+           'model_file', 'checkpoint_meta', 'load_checkpoint']
 
 # %% ../nbs/17_family.ipynb #47a43710
 class ModelFamily(abc.ABC):
@@ -81,6 +81,10 @@ def all_presets() -> list[str]:
     "Every preset name of every family."
     return [p for f in families().values() for p in f.presets]
 
+def presets_for(front: str) -> list[str]:
+    "The presets of the families that command `front` runs (a config's allowed presets)."
+    return [p for f in families().values() if f.front == front for p in f.presets]
+
 def family_of(preset: str) -> ModelFamily:
     "The family a preset belongs to."
     for f in families().values():
@@ -129,7 +133,7 @@ def weights(pretrained: str | None) -> str | None:
 
 WEIGHT_FILES = ('.pt', '.pth', '.bin', '.safetensors')
 
-def check_backbone(model: str, pretrained: str | None, quick_gelu: bool | None, available: bool = True):
+def check_backbone(model: str, pretrained: str | None, quick_gelu: bool | None, available: bool = False):
     "ConfigError unless `model` is a known backbone and `pretrained` an existing file or one of its open_clip tags (on this machine if `available`)."
     import open_clip
     try: backbone_config(model)

@@ -59,10 +59,10 @@ def frame_tuples(x: torch.Tensor, order: int = 2) -> torch.Tensor:
     idx = torch.tensor(list(itertools.combinations(range(x.shape[-2]), order)), device=x.device)   # (P, order)
     return rearrange(F.normalize(x, dim=-1)[..., idx, :], '... p o d -> ... p (o d)')
 
-def trx_distance(q: torch.Tensor, s: torch.Tensor, order: int = 2, temperature: float | None = None) -> torch.Tensor:
+def trx_distance(q: torch.Tensor, s: torch.Tensor, order: int = 2, trx_temperature: float | None = None) -> torch.Tensor:
     "TRX with identity maps (Nq, Ns): mean over query tuples of 1 - cos to their attention-built prototype tuple."
     qt, st = frame_tuples(q, order), frame_tuples(s, order)
-    tau = math.sqrt(q.shape[-1] / order) if temperature is None else temperature   # None: q.s / sqrt(order*D), as TRX
+    tau = math.sqrt(q.shape[-1] / order) if trx_temperature is None else trx_temperature   # None: q.s / sqrt(order*D), as TRX
     attn = (torch.einsum('...qpe,...sre->...qspr', F.normalize(qt, dim=-1), F.normalize(st, dim=-1)) / tau).softmax(-1)
     protos = torch.einsum('...qspr,...sre->...qspe', attn, st)                      # (Nq, Ns, P, order*D)
     return 1 - F.cosine_similarity(qt.unsqueeze(-3), protos, dim=-1).mean(-1)

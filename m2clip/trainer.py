@@ -17,7 +17,7 @@ from .config import ConfigError, require, require_folder, check_types, apply_ove
 from .runtime import (resolve_device, resolve_precision, autocast_for, setup_distributed, teardown_distributed,
                             reduce_sum, gather_objects, save_safetensors, load_safetensors, project_commit)
 from .backbone import count_params
-from .family import ModelFamily, family_of, all_presets, TaskConfig
+from .family import ModelFamily, family_of, presets_for, TaskConfig
 from .video import ClipTransform
 from .datasets import Sampling, collate, ShardedSampler
 from .readers import PRESETS as DATA_PRESETS, build_dataset
@@ -31,7 +31,7 @@ __all__ = ['STATE', 'TrainConfig', 'warmup_cosine', 'make_optimizer', 'checkpoin
 class TrainConfig:
     "Every parameter of a training run."
     PROG: ClassVar[str] = 'm2clip-train'
-    CHOICES: ClassVar[dict] = dict(dataset=lambda: list(DATA_PRESETS), preset=all_presets)
+    CHOICES: ClassVar[dict] = dict(dataset=lambda: list(DATA_PRESETS), preset=lambda: presets_for('m2clip-train'))
     # data
     dataset: str = 'synthetic'          # which reader (nbs/13_readers.ipynb)
     data_root: str | None = None        # the dataset's folder; None: data/synthetic for the synthetic benchmark
