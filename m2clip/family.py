@@ -180,7 +180,7 @@ def load_checkpoint(checkpoint: str | Path, device: str | torch.device = 'cpu', 
     over = {k: v for k, v in overrides.items() if v is not None}
     if 'pretrained' in over: over['pretrained'] = weights(over['pretrained'])
     mcfg = dataclasses.replace(mcfg, **over)
-    check_backbone(mcfg.model, mcfg.pretrained, mcfg.quick_gelu)
+    if hasattr(mcfg, 'pretrained'): check_backbone(mcfg.model, mcfg.pretrained, mcfg.quick_gelu)   # a CLIP backbone
     m = family.build(mcfg, meta['classnames'], device)
     family.load_state_dict(m, load_safetensors(model_file(checkpoint))[0])
     m.trained_with = meta.get('config', {})

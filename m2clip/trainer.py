@@ -106,7 +106,7 @@ def warmup_cosine(warmup: int, total: int):
     return f
 
 def make_optimizer(family: ModelFamily, model, cfg: TrainConfig, global_batch: int, steps_per_epoch: int, precision: str, device):
-    "AdamW (base rate `cfg.lr` per 256 clips x the group's `lr_scale`), the warmup-cosine schedule and the fp16 gradient scaler."
+    "AdamW (base rate `cfg.base_lr(global_batch)` x the group's `lr_scale`), the warmup-cosine schedule and the fp16 gradient scaler."
     base = cfg.base_lr(global_batch)
     groups = [dict(g, lr=base * g.get('lr_scale', 1.0)) for g in family.param_groups(model, cfg.weight_decay) if g['params']]
     opt = torch.optim.AdamW(groups, lr=base)
@@ -233,9 +233,8 @@ STATE = dict(epoch=0, step_in_epoch=0, global_step=0, history=[], skipped=[], tr
 
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train the model `cfg` (and keyword overrides) describes; returns the metrics written to metrics.json."
-    cfg = apply_overrides(cfg or TrainConfig(), overrides, getattr(cfg, 'PROG', 'm2clip-train'))
-    if not isinstance(cfg, TaskConfig): raise TypeError(f'{type(cfg).__name__} is not a task config (m2clip.family.TaskConfig)')
-    cfg = cfg.validate()
+    if cfg is not None and not isinstance(cfg, TaskConfig): raise TypeError(f'{type(cfg).__name__} is not a task config (m2clip.family.TaskConfig)')
+    cfg = apply_overrides(cfg or TrainConfig(), overrides, getattr(cfg, 'PROG', 'm2clip-train')).validate()
     rank, world, device = setup_distributed(cfg.device)
     try: return _fit(cfg, rank, world, device)
     finally:
