@@ -12,7 +12,7 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['BOOLS', 'NONE_IS_A_VALUE', 'USER_ERRORS', 'ConfigError', 'require', 'require_folder', 'field_kind', 'accepted',
-           'check_types', 'OneLineParser', 'config_parser', 'apply_overrides', 'from_args', 'run_cli',
+           'check_types', 'OneLineParser', 'add_flags', 'config_parser', 'apply_overrides', 'from_args', 'run_cli',
            'parameters_source']
 
 # %% ../nbs/15_config.ipynb #8c761d9f
@@ -85,21 +85,26 @@ def _converter(cls, name: str) -> Callable[[str], Any]:
     conv.__name__ = _NAMES[base]
     return conv
 
-def config_parser(cls, prog: str, description: str = '') -> OneLineParser:
-    "A parser with one flag per field of dataclass `cls`, documented from the field comments."
-    ap = OneLineParser(prog=prog, description=description, allow_abbrev=False,   # a typo is an error, not a guess
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+def add_flags(ap: argparse.ArgumentParser, cls, names=None) -> argparse.ArgumentParser:
+    "One flag on `ap` per field of dataclass `cls` (only those in `names`, if given), documented from the field comments."
     docs = docments(cls)
     for f in fields(cls):
-        names = [f'--{f.name}'] + ([f"--{f.name.replace('_', '-')}"] if '_' in f.name else [])
+        if names is not None and f.name not in names: continue
+        flags = [f'--{f.name}'] + ([f"--{f.name.replace('_', '-')}"] if '_' in f.name else [])
         base, optional, allowed = field_kind(cls, f.name)
         text = (docs.get(f.name) or '').replace('%', '%%')
         if allowed: text += f" {{{', '.join(map(str, allowed))}}}"
         if base is bool:
-            ap.add_argument(*names, nargs='?', const=True, type=_converter(cls, f.name), default=f.default, metavar='BOOL', help=text)
-            ap.add_argument(*[f'--no-{n[2:]}' for n in names], dest=f.name, action='store_false', help=argparse.SUPPRESS)
-        else: ap.add_argument(*names, type=_converter(cls, f.name), default=f.default, metavar=f.name.upper(), help=text)
+            ap.add_argument(*flags, nargs='?', const=True, type=_converter(cls, f.name), default=f.default, metavar='BOOL', help=text)
+            ap.add_argument(*[f'--no-{n[2:]}' for n in flags], dest=f.name, action='store_false', help=argparse.SUPPRESS)
+        else: ap.add_argument(*flags, type=_converter(cls, f.name), default=f.default, metavar=f.name.upper(), help=text)
     return ap
+
+def config_parser(cls, prog: str, description: str = '', names=None) -> OneLineParser:
+    "A parser with one flag per field of dataclass `cls` (only `names`, if given), documented from the field comments."
+    ap = OneLineParser(prog=prog, description=description, allow_abbrev=False,   # a typo is an error, not a guess
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    return add_flags(ap, cls, names)
 
 def apply_overrides(cfg, overrides: dict, prog: str):
     "`cfg` with keyword `overrides`; ConfigError naming a keyword that is not one of its fields."
@@ -108,8 +113,8 @@ def apply_overrides(cfg, overrides: dict, prog: str):
     return dataclasses.replace(cfg, **overrides)
 
 def from_args(cls, ns: argparse.Namespace):
-    "The config `cls` of parsed flags (flags that are not fields are ignored)."
-    return cls(**{f.name: getattr(ns, f.name) for f in fields(cls)})
+    "The config `cls` of parsed flags (fields without a flag keep their defaults; flags that are not fields are ignored)."
+    return cls(**{f.name: getattr(ns, f.name) for f in fields(cls) if hasattr(ns, f.name)})
 
 # %% ../nbs/15_config.ipynb #9843874b
 USER_ERRORS = (ValueError, FileNotFoundError, KeyError, NotADirectoryError, PermissionError)

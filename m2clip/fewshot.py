@@ -4,13 +4,14 @@
 
 # %% ../nbs/49_fewshot.ipynb #10ae3c6f
 from __future__ import annotations
-import dataclasses, json, os, sys, time
+import argparse, dataclasses, json, os, sys, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from types import SimpleNamespace
 from typing import ClassVar, Literal
 import torch
-from .config import ConfigError, require, require_folder, check_types, apply_overrides, config_parser, from_args, run_cli
+from .config import (ConfigError, require, require_folder, check_types, apply_overrides, OneLineParser, add_flags, from_args,
+                           run_cli)
 from .runtime import resolve_device, resolve_precision, autocast_for, project_commit
 from .family import model_file, checkpoint_meta, load_checkpoint
 from .datasets import VideoDataset, Sampling, ShardedSampler
@@ -26,8 +27,9 @@ from .protocol import evaluate_episodes, save_episodes, load_episodes
 from .trainer import train
 
 # %% auto #0
-__all__ = ['STAGE_OF', 'SUMMARY', 'FewShotConfig', 'check_checkpoint', 'check_episode_list', 'eval_set', 'fewshot_data',
-           'fewshot_train', 'result_dir', 'fewshot_eval', 'arg_parser', 'main']
+__all__ = ['STAGE_OF', 'TRAIN_ONLY', 'EVAL_ONLY', 'COMMANDS', 'SUMMARY', 'FewShotConfig', 'check_checkpoint',
+           'check_episode_list', 'eval_set', 'fewshot_data', 'fewshot_train', 'result_dir', 'fewshot_eval',
+           'arg_parser', 'main']
 
 # %% ../nbs/49_fewshot.ipynb #3c6c78b0
 STAGE_OF = dict(test='test', val='val')
@@ -40,7 +42,7 @@ class FewShotConfig:
                                    preset=lambda: list(FSAR_PRESETS), metric=lambda: list(METRICS), method=lambda: list(METHODS))
     batch_size: ClassVar[int] = 1       # TaskConfig: one episode per process and micro-batch (not a setting)
     # data
-    dataset: str = 'synthetic'          # a standard split (ssv2_small, ssv2_full, kinetics100, hmdb51, ucf101) or any reader
+    dataset: str = 'synthetic'          # ssv2_small, ssv2_full, kinetics100, hmdb51, ucf101: the standard split files (partition auto); any reader, split by --partition (hmdb51 / ucf101 with a partition other than auto: their own annotations)
     data_root: str | None = None        # the videos; None: data/synthetic-fewshot for the embedded benchmark
     split_root: str | None = None       # the standard split files; None: the copy shipped with m2clip
     partition: str = 'auto'             # classes per stage: auto | random | a folder with base.txt, val.txt, novel.txt
@@ -230,11 +232,22 @@ def fewshot_eval(cfg: FewShotConfig | None = None, **overrides) -> dict:
     return result
 
 # %% ../nbs/49_fewshot.ipynb #c8d57780
+TRAIN_ONLY = ('train_episodes', 'epochs', 'val_episodes', 'lr', 'weight_decay', 'warmup_epochs', 'clip_grad', 'grad_accum',
+              'ckpt_every', 'resume', 'grad_checkpointing')           # flags of `train` only
+EVAL_ONLY = ('episodes', 'split', 'episode_list')                     # flags of `eval` only
+COMMANDS = {'train': (EVAL_ONLY, 'train a method on base-class episodes through the shared loop: '
+                      + ', '.join(k for k, m in METHODS.items() if m.trains) + ' (or frozen / clipfsar with --full-finetune)'),
+            'eval': (TRAIN_ONLY, 'evaluate any method over test episodes (a trained one with --checkpoint, M2-CLIP features with '
+                     '--method m2clip --checkpoint RUN)')}
+
 def arg_parser():
-    "The m2clip-fewshot flags: a command, then one flag per FewShotConfig field."
-    ap = config_parser(FewShotConfig, 'm2clip-fewshot', 'Few-shot action recognition: train a method on base-class episodes, '
-                       'or evaluate one over test episodes (see nbs/49_fewshot.ipynb).')
-    ap.add_argument('command', choices=['train', 'eval'], help='train (method clipfsar) or eval')
+    "The m2clip-fewshot command line: `train` or `eval`, each with the FewShotConfig fields that apply to it."
+    ap = OneLineParser(prog='m2clip-fewshot', allow_abbrev=False, description='Few-shot action recognition (see nbs/49_fewshot.ipynb).')
+    sub = ap.add_subparsers(dest='command', required=True, metavar='{train,eval}', parser_class=OneLineParser)
+    names = [f.name for f in dataclasses.fields(FewShotConfig)]
+    for cmd, (drop, text) in COMMANDS.items():
+        p = sub.add_parser(cmd, help=text, description=text, allow_abbrev=False, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        add_flags(p, FewShotConfig, [n for n in names if n not in drop])
     return ap
 
 SUMMARY = ('accuracy', 'ci95', 'episodes', 'way', 'shot', 'query', 'skipped', 'method', 'metric', 'result_dir')
