@@ -143,7 +143,7 @@ def test_every_fewshot_field(run, capsys):
     before = snapshot(run)
     from m2clip.fewshot import TRAIN_ONLY
     for field, argv in cases.items():
-        cmd = ['train', '--num_workers', '0'] if field in TRAIN_ONLY else a       # each subcommand has only its own flags
+        cmd = ['train', '--num_workers', '0', '--method', 'clipfsar'] if field in TRAIN_ONLY else a   # each subcommand has only its own flags
         code, err = one_line_error(fewshot_main, cmd + argv + ['--out_dir', str(run.parent)] * (field != 'out_dir'), capsys)
         assert code in (1, 2) and err.startswith('m2clip-fewshot') and field in err, (field, err)
     assert snapshot(run) == before

@@ -18,7 +18,7 @@ def readme_commands() -> list[str]:
             line = re.sub(r'\s+#.*$', '', line).strip()
             if not line or line.startswith('#') or line.startswith(('for ', 'done')): continue
             for part in line.split('&&'):
-                out.append(re.sub(r'\$\w+', 'X', part.strip()))
+                out.append(re.sub(r'\$\w+', '1', part.strip()))
     return out
 
 def parser(prog):
@@ -44,8 +44,9 @@ def test_readme_command_parses(cmd):
         nb = ROOT / argv[1]
         assert nb.is_file(), cmd
         cells = json.loads(nb.read_text())['cells']
-        params = ''.join(next(c for c in cells if 'parameters' in c['metadata'].get('tags', []))['source'])
-        names = {l.split('=')[0].strip() for l in params.splitlines() if '=' in l}
+        k = next(i for i, c in enumerate(cells) if 'parameters' in c['metadata'].get('tags', []))
+        src = ''.join(''.join(c['source']) + '\n' for c in cells[:k + 1] if c['cell_type'] == 'code')   # the parameters cell and those before it
+        names = {m.group(1) for m in re.finditer(r'^(\w+)\s*=', src, re.M)}
         given = [argv[i + 1] for i, a in enumerate(argv) if a == '-p']
         assert set(given) <= names, (cmd, set(given) - names)
         return
