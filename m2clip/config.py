@@ -12,8 +12,8 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['BOOLS', 'NONE_IS_A_VALUE', 'USER_ERRORS', 'ConfigError', 'require', 'require_folder', 'field_kind', 'accepted',
-           'check_types', 'OneLineParser', 'add_flags', 'config_parser', 'apply_overrides', 'from_args', 'run_cli',
-           'parameters_source']
+           'check_types', 'OneLineParser', 'field_docs', 'add_flags', 'config_parser', 'apply_overrides', 'from_args',
+           'run_cli', 'parameters_source']
 
 # %% ../nbs/15_config.ipynb #8c761d9f
 class ConfigError(ValueError):
@@ -85,9 +85,16 @@ def _converter(cls, name: str) -> Callable[[str], Any]:
     conv.__name__ = _NAMES[base]
     return conv
 
+def field_docs(cls) -> dict[str, str]:
+    "Each field's comment, for a dataclass built on others too (a field declared in a base class keeps its base's comment)."
+    docs: dict[str, str] = {}
+    for k in reversed(cls.__mro__):
+        if dataclasses.is_dataclass(k): docs |= {n: d for n, d in docments(k).items() if d}
+    return docs
+
 def add_flags(ap: argparse.ArgumentParser, cls, names=None) -> argparse.ArgumentParser:
     "One flag on `ap` per field of dataclass `cls` (only those in `names`, if given), documented from the field comments."
-    docs = docments(cls)
+    docs = field_docs(cls)
     for f in fields(cls):
         if names is not None and f.name not in names: continue
         flags = [f'--{f.name}'] + ([f"--{f.name.replace('_', '-')}"] if '_' in f.name else [])
@@ -130,7 +137,7 @@ def run_cli(prog: str, fn: Callable, *args, **kw):
 # %% ../nbs/15_config.ipynb #b299b36a
 def parameters_source(cls) -> str:
     "The papermill `parameters` cell of dataclass `cls`: `name = default  # comment` per field."
-    docs = docments(cls)
+    docs = field_docs(cls)
     rows = [(f'{f.name} = {f.default!r}', docs.get(f.name) or '') for f in fields(cls)]
     w = max(len(a) for a, _ in rows) + 2
     return '\n'.join(f'{a:<{w}}# {d}' if d else a for a, d in rows)

@@ -7,17 +7,18 @@ from __future__ import annotations
 import abc, dataclasses, importlib, os
 from pathlib import Path
 from contextlib import nullcontext
-from typing import Any, ClassVar, Protocol, Sequence, runtime_checkable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, Protocol, Sequence, runtime_checkable
 import torch
 from torch import nn
 from .config import ConfigError, require
 from .backbone import model_config as backbone_config, infer_quick_gelu, resolve_pretrained, trainable_state_dict, load_trainable_state_dict
-from .runtime import load_safetensors
+from .runtime import load_safetensors, resolve_device, resolve_precision
 
 # %% auto #0
 __all__ = ['BUILTIN_FAMILIES', 'TASK_FIELDS', 'TASK_METHODS', 'WEIGHT_FILES', 'ModelFamily', 'register', 'families',
-           'all_presets', 'presets_for', 'family_of', 'get_family', 'TaskConfig', 'weights', 'check_backbone',
-           'model_file', 'checkpoint_meta', 'load_checkpoint']
+           'all_presets', 'presets_for', 'family_of', 'get_family', 'TaskConfig', 'RunConfig', 'weights',
+           'check_backbone', 'model_file', 'checkpoint_meta', 'load_checkpoint']
 
 # %% ../nbs/17_family.ipynb #47a43710
 class ModelFamily(abc.ABC):
@@ -125,6 +126,34 @@ class TaskConfig(Protocol):
 
 TASK_FIELDS = tuple(n for n in TaskConfig.__annotations__ if n != 'PROG')
 TASK_METHODS = ('validate', 'default_run_name', 'base_lr', 'make_data')
+
+# %% ../nbs/17_family.ipynb #bfbadc73
+@dataclass
+class RunConfig:
+    "The settings every task's run has (TrainConfig, FewShotConfig add their own)."
+    grad_accum: int = 1                 # micro-batches (episodes) per optimizer step and process
+    weight_decay: float = 0.01          # AdamW, not on biases, norms and other 1-d parameters
+    clip_grad: float = 1.0              # max gradient norm (0: off)
+    seed: int = 0                       # data order, episodes, augmentation, masks and the init of everything random
+    run_name: str | None = None         # the run folder's name; None: the task's default_run_name()
+    device: str = 'auto'                # auto | cpu | cuda | cuda:N
+    precision: Literal['auto', 'fp32', 'bf16', 'fp16'] = 'auto'  # auto: bf16 (or fp16) autocast on CUDA, fp32 on CPU
+    num_workers: int = 2                # DataLoader processes per training process
+    ckpt_every: int = 0                 # also checkpoint every N optimizer steps (0: at epoch ends only)
+    resume: bool = False                # continue {out_dir}/{run_name} from its checkpoint
+    grad_checkpointing: bool = False    # recompute activations in backward (less GPU memory)
+    progress: bool = True               # progress bars
+
+    def validate_run(self):
+        "Check the shared run settings (and the task's epochs, lr, warmup_epochs, out_dir); ConfigError naming the first bad one."
+        for name, lo in dict(epochs=1, grad_accum=1, seed=0, num_workers=0, ckpt_every=0).items():
+            v = getattr(self, name); require(v >= lo, name, v, f'an integer >= {lo}')
+        require(self.lr > 0, 'lr', self.lr, 'a number > 0')
+        for name in ('weight_decay', 'warmup_epochs', 'clip_grad'): require(getattr(self, name) >= 0, name, getattr(self, name), 'a number >= 0')
+        require(self.run_name is None or (self.run_name.strip() not in ('', '.', '..') and '/' not in self.run_name), 'run_name',
+                self.run_name, 'a folder name (no /)')
+        require(not Path(self.out_dir).exists() or Path(self.out_dir).is_dir(), 'out_dir', self.out_dir, 'a folder (this is a file)')
+        resolve_precision(self.precision, resolve_device(self.device))
 
 # %% ../nbs/17_family.ipynb #978a6a58
 def weights(pretrained: str | None) -> str | None:

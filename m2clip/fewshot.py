@@ -13,7 +13,7 @@ import torch
 from .config import (ConfigError, require, require_folder, check_types, apply_overrides, OneLineParser, add_flags, from_args,
                            run_cli)
 from .runtime import resolve_device, resolve_precision, autocast_for, project_commit
-from .family import model_file, checkpoint_meta, load_checkpoint
+from .family import model_file, checkpoint_meta, load_checkpoint, RunConfig
 from .datasets import VideoDataset, Sampling, ShardedSampler
 from .video import ClipTransform
 from .readers import PRESETS as DATA_PRESETS
@@ -22,7 +22,7 @@ from .fewshot_data import read_stage, EpisodeDataset, first
 from .episodes import EpisodeSampler
 from .metrics import METRICS
 from .fsar_family import FSAR_PRESETS, METHODS, TEST_TIME, method_of, fsar_config
-from .fewshot_models import FewShotCLIP
+from .fewshot_models import FewShotCLIP, MethodSettings
 from .protocol import evaluate_episodes, save_episodes, load_episodes
 from .trainer import train
 
@@ -35,8 +35,8 @@ __all__ = ['STAGE_OF', 'TRAIN_ONLY', 'EVAL_ONLY', 'COMMANDS', 'SUMMARY', 'FewSho
 STAGE_OF = dict(test='test', val='val')
 
 @dataclass
-class FewShotConfig:
-    "Every parameter of a few-shot run (m2clip-fewshot train | eval)."
+class FewShotConfig(RunConfig, MethodSettings):
+    "Every parameter of a few-shot run (m2clip-fewshot train | eval): the method's settings (MethodSettings, nbs/43), the shared run settings (RunConfig, nbs/17), then its own."
     PROG: ClassVar[str] = 'm2clip-fewshot'
     CHOICES: ClassVar[dict] = dict(dataset=lambda: list(FEWSHOT_SPLITS) + [d for d in DATA_PRESETS if d not in FEWSHOT_SPLITS],
                                    preset=lambda: list(FSAR_PRESETS), metric=lambda: list(METRICS), method=lambda: list(METHODS))
@@ -63,44 +63,15 @@ class FewShotConfig:
     pretrained: str | None = None       # weights override: open_clip tag, local file, or none / random (random weights)
     quick_gelu: bool | None = None      # activation override; needed with a local weights file
     checkpoint: str | None = None       # eval: a trained run of this method; method m2clip: the M2-CLIP run (folder or model.safetensors)
-    metric: str = 'otam'                # matching metric (eval of a trained run: the test-time metric, as are shots, lam, first_row)
-    shots: Literal['mean', 'min', 'avg'] = 'mean'   # K > 1: mean prototype (CLIP-FSAR) | nearest shot | mean distance
-    lam: float = 0.5                    # OTAM soft-min temperature
-    first_row: Literal['sum', 'relaxed'] = 'sum'    # OTAM top row: running sum (CLIP-FSAR) | relaxed (OTAM/TRX code)
-    full_finetune: bool = False         # clipfsar: also train the visual encoder (CLIP-FSAR; GPU)
-    text_weight: float = 1.0            # clipfsar: weight of the class-text loss
-    # MA-FSAR (method mafsar; the ablation switches of v1 Tables 3-7)
-    alpha: float = 0.5                  # weight of the video-text terms in the loss and the prediction
-    temperature: float | None = None    # video-text logits = cos / temperature (None: CLIP's logit scale)
-    adapters: str = 'gta,local,joint'   # adapters on: a comma-separated subset of gta, local, joint, or none
-    text_token: bool = True             # the support branch's class-text token (False: spatio-temporal on both branches)
-    local_skip: Literal['frozen', 'multimodal'] = 'frozen'   # local step's residual: CLIP's MSA (step 0 = CLIP) | the reconstruction's
-    separate_query_adapter: bool = False   # the query branch's own local adapters
-    temporal_pos: bool = False          # learned temporal positions before T-MSA (not in the paper)
-    tpcm: Literal['tpcm', 'multimodal', 'unimodal', 'none'] = 'tpcm'   # prototype module: TPCM | transformer with / without text | none
-    tpcm_shared: bool = True            # one TPCM for both branches
-    tpcm_residual: Literal['features', 'query'] = 'features'   # TPCM's first residual: F_S (identity at init) | the text-added query
-    # training (method clipfsar)
+    # training (methods that train: METHODS[...].trains)
     train_episodes: int = 500           # training tasks per epoch
     epochs: int = 1                     # passes of train_episodes tasks
     val_episodes: int = 200             # episodes of the validation after each epoch and of the end-of-run test
     lr: float = 1e-3                    # AdamW learning rate per optimizer step (not scaled with the number of processes)
-    weight_decay: float = 0.01          # AdamW, not on biases, norms and position embeddings
     warmup_epochs: float = 0.1          # linear warmup, then cosine decay to 0
-    clip_grad: float = 1.0              # max gradient norm (0: off)
-    grad_accum: int = 1                 # episodes per optimizer step and process
     # run
-    seed: int = 0                       # episodes, data order, augmentation and init
-    run_name: str | None = None         # None: {dataset}-{method}-{metric}-{way}w{shot}s-s{seed}
     out_dir: str = 'reports/fewshot'    # results go to {out_dir}/{run_name}
-    device: str = 'auto'                # auto | cpu | cuda | cuda:N
-    precision: Literal['auto', 'fp32', 'bf16', 'fp16'] = 'auto'   # auto: bf16 (or fp16) autocast on CUDA, fp32 on CPU
     encode_batch: int = 8               # videos per forward pass when encoding for evaluation
-    num_workers: int = 2                # DataLoader processes
-    ckpt_every: int = 0                 # also checkpoint every N optimizer steps (0: at epoch ends only)
-    resume: bool = False                # continue {out_dir}/{run_name} from its checkpoint
-    grad_checkpointing: bool = False    # recompute the encoder's activations in backward (mafsar, full_finetune: less GPU memory)
-    progress: bool = True               # progress bars
     json: bool = False                  # print the result as one JSON line
 
     def default_run_name(self) -> str:
@@ -112,16 +83,13 @@ class FewShotConfig:
 
     def validate(self) -> FewShotConfig:
         "Check every field up front; ConfigError naming the first bad one."
-        check_types(self)
-        for name, lo in dict(frames=1, way=2, shot=1, query=1, episodes=1, train_episodes=1, epochs=1, val_episodes=1, grad_accum=1,
-                             seed=0, partition_seed=0, encode_batch=1, num_workers=0, ckpt_every=0).items():
+        check_types(self); self.validate_run()
+        for name, lo in dict(frames=1, way=2, shot=1, query=1, episodes=1, train_episodes=1, val_episodes=1, partition_seed=0, encode_batch=1).items():
             v = getattr(self, name); require(v is None or v >= lo, name, v, f'an integer >= {lo}')
-        for name in ('lr', 'lam'): require(getattr(self, name) > 0, name, getattr(self, name), 'a number > 0')
+        require(self.lam > 0, 'lam', self.lam, 'a number > 0')
         require(0 <= self.alpha <= 1, 'alpha', self.alpha, 'a number in [0, 1]')
         require(self.temperature is None or self.temperature > 0, 'temperature', self.temperature, 'a number > 0 or None')
-        for name in ('weight_decay', 'warmup_epochs', 'clip_grad', 'text_weight'): require(getattr(self, name) >= 0, name, getattr(self, name), 'a number >= 0')
-        require(self.run_name is None or (self.run_name.strip() not in ('', '.', '..') and '/' not in self.run_name), 'run_name', self.run_name, 'a folder name (no /)')
-        require(not Path(self.out_dir).exists() or Path(self.out_dir).is_dir(), 'out_dir', self.out_dir, 'a folder (this is a file)')
+        require(self.text_weight >= 0, 'text_weight', self.text_weight, 'a number >= 0')
         require_folder('data_root', self.data_root, f'the folder of the {self.dataset} videos (an existing folder)', optional=self.dataset == 'synthetic')
         require(self.split_root is None or Path(self.split_root).is_dir(), 'split_root', self.split_root,
                 'an existing folder with classes.json and {train,val,test}_few_shot.txt')
@@ -133,7 +101,6 @@ class FewShotConfig:
                 f"an M2-CLIP run folder or model.safetensors with method={self.method!r}")
         if self.checkpoint is not None: check_checkpoint(self)
         fsar_config(self)
-        resolve_precision(self.precision, resolve_device(self.device))
         return self
 
 def _kind(meta: dict) -> str:

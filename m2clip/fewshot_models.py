@@ -17,28 +17,19 @@ from .metrics import class_distances, metric_kwargs
 from .family import checkpoint_meta, load_checkpoint
 
 # %% auto #0
-__all__ = ['FSARConfig', 'FewShotCLIP', 'TextOnly', 'CLIPFSAR', 'episode_loss', 'M2CLIPEncoder']
+__all__ = ['MethodSettings', 'FSARConfig', 'FewShotCLIP', 'TextOnly', 'CLIPFSAR', 'episode_loss', 'M2CLIPEncoder']
 
 # %% ../nbs/43_fewshot_models.ipynb #1d7d4f68
 @dataclass
-class FSARConfig:
-    "Everything that defines a few-shot method on a CLIP backbone (each episode brings its own class names)."
-    method: str = 'frozen'               # a method of m2clip.fsar_family.METHODS: frozen | text | clipfsar | m2clip | mafsar
-    model: str = 'tiny'                  # backbone: tiny (CPU) or an open_clip ViT (ViT-B-16, ViT-B-32)
-    pretrained: str | None = None        # open_clip tag, local checkpoint file, or None (random)
-    quick_gelu: bool | None = None       # backbone activation (None: as the weights say)
-    image_size: int | None = None        # override the backbone's input resolution
-    metric: str = 'otam'                 # matching metric: otam | mean | bimhm | trx (nbs/41_metrics)
+class MethodSettings:
+    "The settings of a few-shot method that a run sets by name (FewShotConfig is built on them; FSARConfig adds the backbone)."
+    metric: str = 'otam'                 # matching metric: otam | mean | bimhm | trx (nbs/41_metrics); eval of a trained run: the test-time one
     shots: Literal['mean', 'min', 'avg'] = 'mean'   # K > 1: frame-wise mean prototype (CLIP-FSAR) | nearest shot | mean distance
     lam: float = 0.5                     # OTAM soft-min temperature (CLIP-FSAR: 0.5)
     first_row: Literal['sum', 'relaxed'] = 'sum'    # OTAM top row: running sum (CLIP-FSAR) | the OTAM/TRX code's relaxation
-    template: str = 'a video of {}'      # prompt of the class names
-    max_frames: int = 32                 # clipfsar: longest clip the position embedding covers
     full_finetune: bool = False          # clipfsar / frozen: also train the visual encoder (CLIP-FSAR does; GPU)
     text_weight: float = 1.0             # clipfsar: w of the class-text loss (CLIP-FSAR: 1.2-3.0 by dataset)
-    checkpoint: str | None = None        # m2clip: the M2-CLIP run folder or model.safetensors
-    init_seed: int = 0                   # seeds every random init
-    # MA-FSAR (method mafsar: nbs/46_mafsar_adapters.ipynb, nbs/47_mafsar.ipynb)
+    # MA-FSAR (method mafsar: nbs/46_mafsar_adapters.ipynb, nbs/47_mafsar.ipynb; the ablation switches of v1 Tables 3-7)
     alpha: float = 0.5                   # weight of the video-text terms: L = a/2 (L_S2T + L_Q2T) + (1 - a) L_Q2S, p likewise
     temperature: float | None = None     # video-text logits = cos / temperature (None: CLIP's logit scale)
     adapters: str = 'gta,local,joint'    # MA-FSAR adapters on: a comma-separated subset of gta, local, joint, or none
@@ -49,6 +40,19 @@ class FSARConfig:
     tpcm: Literal['tpcm', 'multimodal', 'unimodal', 'none'] = 'tpcm'   # prototype module: TPCM | plain transformer with / without text | none
     tpcm_shared: bool = True             # one TPCM for both branches (the reconstruction's parameter count suggests shared)
     tpcm_residual: Literal['features', 'query'] = 'features'   # TPCM's first residual adds F_S (identity at init) | the text-added query
+
+@dataclass
+class FSARConfig(MethodSettings):
+    "Everything that defines a few-shot method on a CLIP backbone: its MethodSettings and the backbone (each episode brings its own class names)."
+    method: str = 'frozen'               # a method of m2clip.fsar_family.METHODS: frozen | text | clipfsar | m2clip | mafsar
+    model: str = 'tiny'                  # backbone: tiny (CPU) or an open_clip ViT (ViT-B-16, ViT-B-32)
+    pretrained: str | None = None        # open_clip tag, local checkpoint file, or None (random)
+    quick_gelu: bool | None = None       # backbone activation (None: as the weights say)
+    image_size: int | None = None        # override the backbone's input resolution
+    template: str = 'a video of {}'      # prompt of the class names
+    max_frames: int = 32                 # clipfsar: longest clip the position embedding covers
+    checkpoint: str | None = None        # m2clip: the M2-CLIP run folder or model.safetensors
+    init_seed: int = 0                   # seeds every random init
 
 # %% ../nbs/43_fewshot_models.ipynb #1eba32a5
 class FewShotCLIP(nn.Module):

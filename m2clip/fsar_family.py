@@ -14,7 +14,7 @@ from .config import ConfigError, require
 from .backbone import count_params
 from .family import ModelFamily, check_backbone, weights
 from .metrics import METRICS, metric_params
-from .fewshot_models import FSARConfig, FewShotCLIP, TextOnly, CLIPFSAR, M2CLIPEncoder
+from .fewshot_models import FSARConfig, MethodSettings, FewShotCLIP, TextOnly, CLIPFSAR, M2CLIPEncoder
 from .mafsar import MAFSAR, MAFSAR_PRESETS, adapter_config
 from .protocol import evaluate_episodes
 from .profile import gmacs
@@ -73,7 +73,7 @@ def fsar_config(cfg) -> FSARConfig:
             f"False with method={cfg.method!r} (full fine-tuning: {', '.join(k for k, m in METHODS.items() if m.full_finetune)})")
     over = {k: getattr(cfg, k) for k in OVERRIDES if getattr(cfg, k) is not None}
     if 'pretrained' in over: over['pretrained'] = weights(over['pretrained'])
-    same = {k: getattr(cfg, k) for k in _FSAR_FIELDS - set(OVERRIDES) - {'method', 'checkpoint', 'init_seed'} if hasattr(cfg, k)}
+    same = {f.name: getattr(cfg, f.name) for f in fields(MethodSettings)}                 # declared once, shared by name
     mcfg = FSARConfig(**base | over | same, method=cfg.method, init_seed=cfg.seed,
                       checkpoint=cfg.checkpoint if method.checkpoint == 'm2clip' else None)
     if method.check is not None:

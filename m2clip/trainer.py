@@ -17,7 +17,7 @@ from .config import ConfigError, require, require_folder, check_types, apply_ove
 from .runtime import (resolve_device, resolve_precision, autocast_for, setup_distributed, teardown_distributed,
                             reduce_sum, gather_objects, save_safetensors, load_safetensors, project_commit)
 from .backbone import count_params
-from .family import ModelFamily, family_of, presets_for, TaskConfig
+from .family import ModelFamily, family_of, presets_for, TaskConfig, RunConfig
 from .video import ClipTransform
 from .datasets import Sampling, collate, ShardedSampler
 from .readers import PRESETS as DATA_PRESETS, build_dataset
@@ -28,8 +28,8 @@ __all__ = ['STATE', 'TrainConfig', 'warmup_cosine', 'make_optimizer', 'checkpoin
 
 # %% ../nbs/20_trainer.ipynb #09d4a24d
 @dataclass
-class TrainConfig:
-    "Every parameter of a training run."
+class TrainConfig(RunConfig):
+    "Every parameter of a training run: its own below, the shared run settings of `RunConfig` (nbs/17_family.ipynb) first."
     PROG: ClassVar[str] = 'm2clip-train'
     CHOICES: ClassVar[dict] = dict(dataset=lambda: list(DATA_PRESETS), preset=lambda: presets_for('m2clip-train'))
     # data
@@ -56,22 +56,10 @@ class TrainConfig:
     # optimisation
     epochs: int = 7                     # passes over the training split
     batch_size: int = 16                # clips per process and micro-batch
-    grad_accum: int = 1                 # micro-batches per optimizer step
     lr: float = 0.16                    # learning rate per 256 clips, scaled linearly with the global batch (0.01 at 16)
-    weight_decay: float = 0.01          # AdamW, not on biases, norms and other 1-d parameters
     warmup_epochs: float = 1.0          # linear warmup, then cosine decay to 0
-    clip_grad: float = 1.0              # max gradient norm (0: off)
     # run
-    seed: int = 0                       # data order, augmentation, masks and the init of everything random
-    run_name: str | None = None         # None: {dataset}-{preset}-{temporal}-f{frames}-s{seed}
     out_dir: str = 'reports/runs'       # the run folder is {out_dir}/{run_name}
-    device: str = 'auto'                # auto | cpu | cuda | cuda:N
-    precision: Literal['auto', 'fp32', 'bf16', 'fp16'] = 'auto'  # auto: bf16 (or fp16) autocast on CUDA, fp32 on CPU
-    num_workers: int = 2                # DataLoader processes per training process
-    ckpt_every: int = 0                 # also checkpoint every N optimizer steps (0: at epoch ends only)
-    resume: bool = False                # continue {out_dir}/{run_name} from its checkpoint
-    grad_checkpointing: bool = False    # recompute activations in backward (less GPU memory)
-    progress: bool = True               # progress bars
 
     # what the loop asks of a task's config beyond its fields (m2clip.family.TaskConfig; FewShotConfig, nbs/49_fewshot.ipynb, answers them too)
     def default_run_name(self) -> str: return f'{self.dataset}-{self.preset}-{self.temporal}-f{self.frames}-s{self.seed}'
@@ -81,20 +69,15 @@ class TrainConfig:
     def validate(self) -> TrainConfig:
         "Check every field up front (type, allowed values, range, files, device); ConfigError naming the first bad one."
         check_types(self)
-        for name, lo in dict(frames=1, stride=1, epochs=1, batch_size=1, grad_accum=1, seed=0, num_workers=0,
-                             ckpt_every=0, text_adapters=0).items():
-            v = getattr(self, name); require(v is None or v >= lo, name, v, f'an integer >= {lo}')
         require(self.lr > 0, 'lr', self.lr, 'a number > 0 (the rate per 256 clips)')
-        for name in ('weight_decay', 'warmup_epochs', 'clip_grad'): require(getattr(self, name) >= 0, name, getattr(self, name), 'a number >= 0')
+        self.validate_run()
+        for name, lo in dict(frames=1, stride=1, batch_size=1, text_adapters=0).items():
+            v = getattr(self, name); require(v is None or v >= lo, name, v, f'an integer >= {lo}')
         require(self.mask_ratio is None or 0 <= self.mask_ratio <= 1, 'mask_ratio', self.mask_ratio, 'a number in [0, 1]')
         require(self.text_lr_scale is None or self.text_lr_scale > 0, 'text_lr_scale', self.text_lr_scale, 'a number > 0')
-        require(self.run_name is None or (self.run_name.strip() not in ('', '.', '..') and '/' not in self.run_name), 'run_name',
-                self.run_name, 'a folder name (no /)')
-        require(not Path(self.out_dir).exists() or Path(self.out_dir).is_dir(), 'out_dir', self.out_dir, 'a folder (this is a file)')
         require_folder('data_root', self.data_root, f'the folder of the {self.dataset} dataset (an existing folder)',
                        optional=self.dataset == 'synthetic')        # the synthetic benchmark is generated there
         family_of(self.preset).model_config(self)            # the model's own fields (heads, backbone, weights)
-        resolve_precision(self.precision, resolve_device(self.device))
         return self
 
 # %% ../nbs/20_trainer.ipynb #c6e954c5
