@@ -5,7 +5,7 @@
 # %% ../nbs/44_protocol.ipynb #1b10d014
 from __future__ import annotations
 import json, math, time
-from contextlib import nullcontext
+from contextlib import nullcontext, contextmanager
 from pathlib import Path
 from typing import Sequence
 import numpy as np
@@ -17,7 +17,8 @@ from .episodes import Episode, EpisodeSampler, mean_ci95
 from .fewshot_data import fill_episode
 
 # %% auto #0
-__all__ = ['encode_videos', 'branch_fn', 'evaluate_episodes', 'video_key', 'save_episodes', 'load_episodes']
+__all__ = ['encode_videos', 'branch_fn', 'threads', 'score_episodes', 'evaluate_episodes', 'video_key', 'save_episodes',
+           'load_episodes']
 
 # %% ../nbs/44_protocol.ipynb #d20465d0
 @torch.no_grad()
@@ -62,10 +63,40 @@ def _branch_features(model, videos, ids, text, batch_size, num_workers, device, 
     return out
 
 # %% ../nbs/44_protocol.ipynb #c0142669
+@contextmanager
+def threads(n: int | None):
+    "Run the block with `n` intra-op threads (None: as they are): small batched operations lose to thread start-up and contention."
+    old = torch.get_num_threads()
+    if n is not None: torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(old)
+
+def score_episodes(model, scored: Sequence[Episode], sup: dict, qry: dict, text: torch.Tensor, device, chunk: int = 500):
+    "Accuracy per episode (list) and rows (episode, query video, true class, predicted class) of `scored`, from cached branch features."
+    s_ids, q_ids = sorted(sup), sorted(qry)
+    S_all, Q_all = torch.stack([sup[j] for j in s_ids]).to(device), torch.stack([qry[j] for j in q_ids]).to(device)   # each video once
+    s_pos, q_pos = {j: i for i, j in enumerate(s_ids)}, {j: i for i, j in enumerate(q_ids)}
+    acc, rows = torch.empty(len(scored)), []
+    for c0 in range(0, len(scored), chunk):                                             # the same batches as ever: the same numbers
+        eps = scored[c0:c0 + chunk]
+        for key in dict.fromkeys((e.support_labels, e.query_labels) for e in eps):      # one label layout per group, in order
+            idx = [k for k, e in enumerate(eps) if (e.support_labels, e.query_labels) == key]
+            S = S_all[torch.tensor([[s_pos[j] for j in eps[k].support] for k in idx], device=device)]   # (E, N*K, T, D): one gather
+            Q = Q_all[torch.tensor([[q_pos[j] for j in eps[k].query] for k in idx], device=device)]     # (E, N*Q, T, D)
+            classes = torch.tensor([eps[k].classes for k in idx])                                        # (E, way)
+            logits = model.episode_logits(Q, S, torch.tensor(key[0], device=device), classes.shape[1], text[classes.to(device)])
+            pred, y = logits.argmax(-1).cpu(), torch.tensor(key[1])                                       # (E, Nq)
+            acc[torch.tensor(idx) + c0] = (pred == y).float().mean(-1)
+            E, Nq = pred.shape
+            rows.append(torch.stack([(torch.tensor(idx) + c0)[:, None].expand(E, Nq), torch.tensor([eps[k].query for k in idx]),
+                                     classes[:, y], classes.gather(1, pred)], -1).reshape(-1, 4))
+    rows = torch.cat(rows)
+    return acc.tolist(), rows[torch.argsort(rows[:, 0], stable=True)].numpy()
+
 @torch.no_grad()
 def evaluate_episodes(model, videos: VideoDataset, episodes: Sequence[Episode], classnames: Sequence[str], device='cpu',
                       batch_size: int = 8, num_workers: int = 0, autocast=nullcontext, chunk: int = 500,
-                      seed: int = 0, progress: bool = False) -> dict:
+                      seed: int = 0, progress: bool = False, score_threads: int = 1) -> dict:
     "Accuracy mean ± 95% CI over `episodes` of `videos` (test transform), per-class accuracy, the episodes as scored."
     model.eval(); t0 = time.time()
     text = model.class_text(classnames).to(device)
@@ -86,24 +117,9 @@ def evaluate_episodes(model, videos: VideoDataset, episodes: Sequence[Episode], 
         new, _, rep = fill_episode(ep, by_class, load, [seed, 0, i])
         replaced += len(rep); scored.append(new)
     t1 = time.time()
-    acc, rows = [], []
-    for c0 in range(0, len(scored), chunk):
-        eps = scored[c0:c0 + chunk]
-        S = torch.stack([torch.stack([sup[j] for j in e.support]) for e in eps]).to(device)       # (E, N*K, T, D)
-        Q = torch.stack([torch.stack([qry[j] for j in e.query]) for e in eps]).to(device)         # (E, N*Q, T, D)
-        for key in {(e.support_labels, e.query_labels) for e in eps}:                            # one label layout per group
-            idx = [k for k, e in enumerate(eps) if (e.support_labels, e.query_labels) == key]
-            T_ep = text[torch.tensor([eps[k].classes for k in idx], device=device)]                # (E, way, D)
-            way = len(eps[idx[0]].classes)
-            logits = model.episode_logits(Q[idx], S[idx], torch.tensor(key[0], device=device), way, T_ep)
-            pred = logits.argmax(-1).cpu()
-            for k, p in zip(idx, pred):
-                e, y = eps[k], torch.tensor(key[1])
-                acc.append((c0 + k, float((p == y).float().mean())))
-                rows += [(c0 + k, v, e.classes[t], e.classes[int(pp)]) for v, t, pp in zip(e.query, key[1], p)]
-    acc = [a for _, a in sorted(acc)]
+    with threads(score_threads): acc, rows = score_episodes(model, scored, sup, qry, text, device, chunk)
     mean, ci = mean_ci95(acc)
-    true, pred = np.array([r[2] for r in rows]), np.array([r[3] for r in rows])
+    true, pred = rows[:, 2], rows[:, 3]
     per_class = {classnames[c]: float((pred[true == c] == c).mean()) for c in sorted(set(true.tolist()))}
     e0 = scored[0]
     return dict(accuracy=mean, ci95=ci, episodes=len(scored), way=len(e0.classes), shot=len(e0.support) // len(e0.classes),
