@@ -234,13 +234,15 @@ def text_path_ratio(cfg: BenchConfig, device: torch.device, frames: int = 8) -> 
         out[name] = statistics.median(timed(train_step_fn(m, x, y, precision_context('fp32', device), 'fp32', device), cfg.repeats, device))
     return dict(visual_s=out['visual'], full_s=out['full'], ratio=out['full'] / out['visual'])
 
-BUSY = 'import torch\ntorch.set_num_threads({n}); a = torch.randn(512, 512)\nwhile True: a = (a @ a).tanh()'
+BUSY = 'import torch\ntorch.set_num_threads({n}); a = torch.randn(512, 512)\nprint("busy", flush=True)\nwhile True: a = (a @ a).tanh()'
 
 @contextmanager
 def busy_cores(n: int):
     "Another process keeping `n` threads busy with matrix products while the block runs (the load of a shared machine)."
-    p = subprocess.Popen([sys.executable, '-c', BUSY.format(n=n)])
-    try: time.sleep(1.0); yield
+    p = subprocess.Popen([sys.executable, '-c', BUSY.format(n=n)], stdout=subprocess.PIPE, text=True)
+    try:
+        p.stdout.readline()                 # it is in its loop
+        yield p
     finally: p.kill(); p.wait()
 
 def fewshot_cost(cfg: BenchConfig, device: torch.device, per_clip_s: float) -> dict:

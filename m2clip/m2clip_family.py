@@ -8,7 +8,7 @@ import dataclasses
 from contextlib import nullcontext
 import torch
 from torch import nn
-from tqdm.auto import tqdm
+from .runtime import progress_bar
 from .config import ConfigError
 from .backbone import model_config as backbone_config
 from .adapters import TEDConfig
@@ -60,7 +60,7 @@ def evaluate_clips(model: M2CLIP, loader, device, autocast=nullcontext, progress
     correct = torch.zeros(len(heads), 2, dtype=torch.float64, device=device)
     n, preds, skipped = torch.zeros((), dtype=torch.float64, device=device), [], []
     with autocast(): w = model.label_features(classnames, templates or model.cfg.templates)
-    for batch in tqdm(loader, desc='eval', leave=False, disable=not progress):
+    for batch in progress_bar(loader, desc='eval', leave=False, disable=not progress):
         skipped += batch['skipped']
         if batch['video'] is None: continue
         x, y = batch['video'].to(device), batch['label'].to(device)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from .runtime import progress_bar
 from einops import rearrange
 from .datasets import VideoDataset, collate
 from .episodes import Episode, EpisodeSampler, mean_ci95
@@ -29,7 +29,7 @@ def encode_videos(fn, videos: VideoDataset, ids: Sequence[int], batch_size: int 
     loader = torch.utils.data.DataLoader(videos, batch_size=batch_size, sampler=[(i, 0) for i in ids], collate_fn=collate,
                                          num_workers=num_workers)
     feats, skipped = {}, []
-    for b in tqdm(loader, desc=desc, disable=not progress, leave=False):
+    for b in progress_bar(loader, desc=desc, disable=not progress, leave=False):
         skipped += b['skipped']
         if b['video'] is None: continue
         out = fn(b['video'].to(device), b['index'].tolist())

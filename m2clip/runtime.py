@@ -16,7 +16,8 @@ from .config import ConfigError
 # %% auto #0
 __all__ = ['PRECISIONS', 'PROJECT_ROOT', 'resolve_device', 'resolve_precision', 'autocast_for', 'setup_distributed',
            'teardown_distributed', 'distributed', 'world_size', 'gather', 'reduce_sum', 'gather_objects',
-           'save_safetensors', 'load_safetensors', 'project_commit', 'shared_path']
+           'save_safetensors', 'load_safetensors', 'project_commit', 'shared_path', 'widgets_missing', 'Milestones',
+           'progress_bar']
 
 # %% ../nbs/16_runtime.ipynb #4c37ecf1
 def resolve_device(device: str = 'auto') -> torch.device:
@@ -123,3 +124,33 @@ def shared_path(*parts: str) -> Path:
         raise FileNotFoundError(f"{p} is missing: it belongs to the project's shared/ folder, expected beside the checkout "
                                 f"{PROJECT_ROOT} (CI and the tests that read real videos need it)")
     return p
+
+# %% ../nbs/16_runtime.ipynb #42ba93c6
+def widgets_missing() -> bool:
+    "True in a Jupyter kernel that cannot draw tqdm's widget bar (papermill, or no ipywidgets)."
+    import importlib.util, sys
+    return 'ipykernel' in sys.modules and importlib.util.find_spec('ipywidgets') is None
+
+class Milestones:
+    "A loop's progress as a few lines: `desc: k/total (t s) postfix` at each `every` fraction of `total`."
+    def __init__(self, iterable, total: int | None = None, desc: str = '', disable: bool = False, every: float = 0.25, **_):
+        self.iterable, self.desc, self.disable, self.every, self.postfix = iterable, desc, disable, every, {}
+        self.total = total if total is not None else (len(iterable) if hasattr(iterable, '__len__') else 0)
+    def set_postfix(self, **kw): self.postfix = kw
+    def __iter__(self):
+        import time
+        marks = {max(1, round(self.total * self.every * k)) for k in range(1, round(1 / self.every) + 1)} if self.total else set()
+        t0 = time.time()
+        for k, x in enumerate(self.iterable, 1):
+            yield x
+            if not self.disable and k in marks:
+                post = ''.join(f', {a} {b}' for a, b in self.postfix.items())
+                print(f'{self.desc}: {k}/{self.total} ({time.time() - t0:.0f} s{post})', flush=True)
+
+def progress_bar(iterable, total: int | None = None, desc: str = '', disable: bool = False, leave: bool = True):
+    "tqdm where it can redraw (a terminal, a notebook with widgets); `Milestones` in a kernel that cannot; nothing for an empty loop."
+    n = total if total is not None else (len(iterable) if hasattr(iterable, '__len__') else None)
+    if n == 0: disable = True
+    if widgets_missing(): return Milestones(iterable, n, desc, disable)
+    from tqdm.auto import tqdm
+    return tqdm(iterable, total=n, desc=desc, disable=disable, leave=leave)

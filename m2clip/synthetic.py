@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
-from tqdm.auto import tqdm
+from .runtime import progress_bar
 from .video import write_video
 
 # %% auto #0
@@ -113,7 +113,7 @@ def generate(root: str | Path, cfg: SyntheticConfig = SyntheticConfig(), progres
     for s, split in enumerate(SPLITS):
         (root / 'videos' / split).mkdir()
         lines = []
-        for i in tqdm(range(getattr(cfg, split)), desc=f'synthetic {split}', disable=not progress):
+        for i in progress_bar(range(getattr(cfg, split)), desc=f'synthetic {split}', disable=not progress):
             label = i % len(classes)
             rel = f'videos/{split}/{i:05d}.mp4'
             write_video(root / rel, render(label, np.random.default_rng([cfg.seed, s, i]), cfg.frames, cfg.size), cfg.fps)

@@ -12,9 +12,8 @@ from types import SimpleNamespace
 from typing import ClassVar, Literal
 import torch
 import torch.distributed as dist
-from tqdm.auto import tqdm
 from .config import ConfigError, require, require_folder, check_types, apply_overrides, config_parser, from_args, run_cli
-from .runtime import (resolve_device, resolve_precision, autocast_for, setup_distributed, teardown_distributed,
+from .runtime import (resolve_device, resolve_precision, autocast_for, setup_distributed, teardown_distributed, progress_bar,
                             reduce_sum, gather_objects, save_safetensors, load_safetensors, project_commit)
 from .backbone import count_params
 from .family import ModelFamily, family_of, presets_for, TaskConfig, RunConfig
@@ -265,7 +264,7 @@ def _fit(cfg: TrainConfig, rank: int, world: int, device: torch.device) -> dict:
         first = state['step_in_epoch'] if epoch == state['epoch'] else 0
         data.sampler.set_epoch(epoch, first * cfg.grad_accum)
         batches = iter(data.train)
-        bar = tqdm(range(first, data.steps_per_epoch), desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not (main and cfg.progress), leave=False)
+        bar = progress_bar(range(first, data.steps_per_epoch), desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not (main and cfg.progress), leave=False)
         for step_in_epoch in bar:
             t0 = time.time()
             parts, gn, skipped = train_step(family, net, batches, opt, sched, scaler, cfg, device, autocast, world)
@@ -278,17 +277,17 @@ def _fit(cfg: TrainConfig, rank: int, world: int, device: torch.device) -> dict:
                 bar.set_postfix(loss=f"{parts['loss']:.3f}")
             if cfg.ckpt_every and state['global_step'] % cfg.ckpt_every == 0 and step_in_epoch + 1 < data.steps_per_epoch:
                 save(epoch, step_in_epoch + 1)
-        res = family.evaluate(model, data.val, device, autocast)
+        res = family.evaluate(model, data.val, device, autocast, progress=main and cfg.progress)
         state['skipped'] += [f'val\t{s}' for s in res.pop('skipped')]; res.pop('predictions')
         state['history'].append(dict(epoch=epoch + 1, step=state['global_step'], **res))
-        if main: print(f'epoch {epoch + 1}: ' + ', '.join(f'{k} {v:.3f}' for k, v in res['summary'].items()))
+        if main: print(f'epoch {epoch + 1} validation: ' + ', '.join(f'{k} {v:.3f}' for k, v in res['summary'].items()))
         save(epoch + 1, 0)
     return _finish(cfg, family, about, model, data, state, run, main, world, device, autocast, precision, time.time() - t_start)
 
 # %% ../nbs/20_trainer.ipynb #acf7ca5d
 def _finish(cfg, family, about, model, data, state, run, main, world, device, autocast, precision, elapsed) -> dict:
     t0 = time.time()
-    test = family.evaluate(model, data.test, device, autocast) if data.test is not None else None
+    test = family.evaluate(model, data.test, device, autocast, progress=main and cfg.progress) if data.test is not None else None
     if test is not None:
         test['predictions'] = sum(gather_objects(test['predictions']), [])
         state['skipped'] = sorted(set(state['skipped']) | {f'test\t{s}' for s in sum(gather_objects(test.pop('skipped')), [])})
