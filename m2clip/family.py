@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal, Protocol, Sequence, runtime_checkable
 import torch
 from torch import nn
 from .config import ConfigError, require
-from .backbone import model_config as backbone_config, infer_quick_gelu, resolve_pretrained, trainable_state_dict, load_trainable_state_dict
+from .backbone import model_config as backbone_config, infer_quick_gelu, trainable_state_dict, load_trainable_state_dict
 from .runtime import load_safetensors, resolve_device, resolve_precision
 
 # %% auto #0
@@ -162,8 +162,8 @@ def weights(pretrained: str | None) -> str | None:
 
 WEIGHT_FILES = ('.pt', '.pth', '.bin', '.safetensors')
 
-def check_backbone(model: str, pretrained: str | None, quick_gelu: bool | None, available: bool = False):
-    "ConfigError unless `model` is a known backbone and `pretrained` an existing file or one of its open_clip tags (on this machine if `available`)."
+def check_backbone(model: str, pretrained: str | None, quick_gelu: bool | None):
+    "ConfigError unless `model` is a known backbone and `pretrained` an existing file or one of its open_clip tags (weights are looked for when loaded)."
     import open_clip
     try: backbone_config(model)
     except ValueError as e: raise ConfigError(str(e)) from None
@@ -178,7 +178,6 @@ def check_backbone(model: str, pretrained: str | None, quick_gelu: bool | None, 
     tags = open_clip.list_pretrained_tags_by_model(model) if model != 'tiny' else []
     require(pretrained in tags, 'pretrained', pretrained, f"a local checkpoint file, none, or an open_clip tag of model={model!r}: "
             + (', '.join(tags) if tags else 'it has none'))
-    if available: resolve_pretrained(model, pretrained)             # WeightsUnavailable (one line) when offline and not cached
 
 # %% ../nbs/17_family.ipynb #edbd856f
 def model_file(checkpoint: str | Path) -> Path:
