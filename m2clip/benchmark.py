@@ -4,29 +4,26 @@
 
 # %% ../nbs/50_benchmark.ipynb #ae1e93d5
 from __future__ import annotations
-import ctypes, datetime, json, os, platform, statistics, subprocess, sys, tempfile, threading, time
+import datetime, json, os, platform, statistics, subprocess, sys, tempfile, time
 from contextlib import contextmanager
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Callable
-import psutil
 import torch
-from .config import ConfigError, require, check_types, config_parser, from_args, run_cli, apply_overrides
+from .config import ConfigError, require, check_types, config_parser, from_args, run_cli, apply_overrides, int_list
+from .family import RunConfig
 from .runtime import resolve_device, resolve_precision, autocast_for, shared_path
 from .model import M2CLIP, preset, parse_heads, PRESETS
-from .profile import label_asset, count_flops
-from .trainer import TrainConfig
+from .profile import count_flops, sync, timed, MemoryPeak, gemm_peak, precision_context, clip_batch, inference_fn, train_step_fn, measure
 from .backbone import model_config as backbone_config
 from .readers import PRESETS as DATA_PRESETS
-from .datasets import VideoDataset, Sampling, collate
+from .datasets import VideoDataset, Sampling, collate, read_classnames
 from .video import ClipTransform
 
 # %% auto #0
-__all__ = ['DEVICE_PRECISIONS', 'MATMUL_DTYPE', 'BUSY', 'BenchConfig', 'int_list', 'precisions', 'sync', 'timed',
-           'release_freed_memory', 'MemoryPeak', 'tf32_matmul', 'gemm_peak', 'precision_context', 'build_model',
-           'clip_batch', 'inference_fn', 'train_step_fn', 'measure', 'loader_speed', 'real_videos', 'model_rows',
-           'text_path_ratio', 'busy_cores', 'fewshot_cost', 'loader_rows', 'environment', 'benchmark', 'targets',
-           'report_markdown', 'report_figure', 'write_report', 'main']
+__all__ = ['DEVICE_PRECISIONS', 'BUSY', 'FEWSHOT_PY', 'BenchConfig', 'precisions', 'build_model', 'loader_speed', 'real_videos',
+           'model_rows', 'text_path_ratio', 'busy_cores', 'fewshot_run', 'fewshot_cost', 'loader_rows', 'environment',
+           'benchmark', 'targets', 'report_markdown', 'report_figure', 'write_report', 'main']
 
 # %% ../nbs/50_benchmark.ipynb #f9b13967
 @dataclass
@@ -60,8 +57,8 @@ class BenchConfig:
             try: backbone_config(self.model)
             except ValueError as e: raise ConfigError(str(e)) from None
         require(not Path(self.out).is_file(), 'out', self.out, 'a folder (or a path to create), not a file')
-        label_asset(self.labels)
-        for name in ('frames', 'batch_sizes', 'loader_workers'): int_list(self, name)
+        read_classnames(self.labels, 'labels')
+        for name, lo in (('frames', 1), ('batch_sizes', 1), ('loader_workers', 0)): int_list(self, name, lo)
         precisions(self, torch.device('cpu') if self.device == 'cpu' else resolve_device(self.device))
         for name, lo in dict(repeats=1, gemm_size=64, fewshot_episodes=0, loader_clips=1).items():
             require(getattr(self, name) >= lo, name, getattr(self, name), f'an integer >= {lo}')
@@ -69,15 +66,6 @@ class BenchConfig:
         require(self.videos is None or Path(self.videos).is_dir(), 'videos', self.videos, 'None or a folder of videos')
         real_videos(self.videos)                      # before the model is measured, not half an hour later
         return self
-
-def int_list(cfg, name: str, lo: int | None = None) -> list[int]:
-    "Field `name` of `cfg` ('8,16,32') as a list of integers; ConfigError naming the field."
-    lo = (0 if name == 'loader_workers' else 1) if lo is None else lo
-    raw = getattr(cfg, name)
-    try: vals = [int(v) for v in str(raw).split(',')]
-    except ValueError: vals = []
-    require(bool(vals) and all(v >= lo for v in vals), name, raw, f"comma-separated integers >= {lo}, e.g. '8,16,32'")
-    return vals
 
 DEVICE_PRECISIONS = dict(cpu=('fp32', 'bf16'), cuda=('fp32', 'tf32', 'fp16', 'bf16'))
 
@@ -89,102 +77,11 @@ def precisions(cfg, device: torch.device) -> list[str]:
     require(all(p in have for p in vals), 'precisions', cfg.precisions, f"'auto' or comma-separated values of {', '.join(have)} on {device.type}")
     return vals
 
-# %% ../nbs/50_benchmark.ipynb #76b40b48
-def sync(device: torch.device):
-    if device.type == 'cuda': torch.cuda.synchronize(device)
-
-def timed(fn: Callable, repeats: int, device: torch.device = torch.device('cpu'), warmup: int = 1) -> list[float]:
-    "Seconds of each of `repeats` calls of fn() after `warmup` calls."
-    for _ in range(warmup): fn()
-    out = []
-    for _ in range(repeats):
-        sync(device); t = time.perf_counter(); fn(); sync(device); out.append(time.perf_counter() - t)
-    return out
-
-def release_freed_memory():
-    "Return memory the C allocator keeps after frees to the OS (glibc `malloc_trim`; a no-op elsewhere)."
-    try: ctypes.CDLL('libc.so.6').malloc_trim(0)
-    except (OSError, AttributeError): pass
-
-class MemoryPeak:
-    "Context manager: `.bytes` = the peak memory the block added (CUDA allocator, or CPU resident set sampled every ms)."
-    def __init__(self, device: torch.device): self.device, self.bytes = device, 0
-    def __enter__(self):
-        if self.device.type == 'cuda':
-            sync(self.device); torch.cuda.reset_peak_memory_stats(self.device); self.base = torch.cuda.memory_allocated(self.device)
-            return self
-        self.proc, self.stop = psutil.Process(), threading.Event()
-        release_freed_memory()                        # memory freed by earlier work would otherwise hide this block's
-        self.base = self.peak = self.proc.memory_info().rss
-        def watch():
-            while not self.stop.wait(0.001): self.peak = max(self.peak, self.proc.memory_info().rss)
-        self.thread = threading.Thread(target=watch, daemon=True); self.thread.start()
-        return self
-    def __exit__(self, *exc):
-        if self.device.type == 'cuda':
-            sync(self.device); self.bytes = torch.cuda.max_memory_allocated(self.device) - self.base
-        else:
-            self.stop.set(); self.thread.join(); self.bytes = max(self.peak, self.proc.memory_info().rss) - self.base
-
-# %% ../nbs/50_benchmark.ipynb #ca602f85
-MATMUL_DTYPE = dict(fp32=torch.float32, tf32=torch.float32, bf16=torch.bfloat16, fp16=torch.float16)
-
-@contextmanager
-def tf32_matmul(on: bool):
-    "CUDA fp32 matrix products on TF32 tensor cores (`on`) or not, restored afterwards."
-    old = torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = on
-    try: yield
-    finally: torch.backends.cuda.matmul.allow_tf32 = old
-
-def gemm_peak(device: torch.device, precision: str = 'fp32', n: int = 4096, repeats: int = 3) -> float:
-    "FLOP/s of the fastest of `repeats` n x n matrix products on `device` in `precision`."
-    a, b = (torch.randn(n, n, device=device).to(MATMUL_DTYPE[precision]) for _ in range(2))
-    with tf32_matmul(precision == 'tf32'): best = min(timed(lambda: a @ b, repeats, device))
-    return 2 * n ** 3 / best
-
 # %% ../nbs/50_benchmark.ipynb #04c71c86
-def precision_context(precision: str, device: torch.device):
-    "A context factory for `precision` as the trainer runs it (autocast; TF32 matmuls for 'tf32')."
-    return autocast_for(precision, device) if precision != 'tf32' else lambda: tf32_matmul(True)
-
 def build_model(cfg: BenchConfig, device: torch.device, heads: str | None = None) -> M2CLIP:
     "The benchmarked M2-CLIP (random weights) on `device`; `heads` overrides the preset's heads ('vc': visual only)."
     over = dict(pretrained=None) | ({} if cfg.model is None else dict(model=cfg.model)) | ({} if heads is None else dict(heads=parse_heads(heads)))
-    return M2CLIP(label_asset(cfg.labels), preset(cfg.preset, **over), device=device)
-
-def clip_batch(model: M2CLIP, batch: int, frames: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    "A random batch (B, T, 3, H, W) and its labels."
-    g = torch.Generator().manual_seed(0)
-    x = torch.randn(batch, frames, 3, *model.video.image_size, generator=g)
-    return x.to(device), (torch.arange(batch) % len(model.classnames)).to(device)
-
-def inference_fn(model: M2CLIP, x: torch.Tensor, ctx) -> Callable:
-    "fn() = one prediction of batch x."
-    def fn():
-        with torch.no_grad(), ctx(): return model.predict(x)
-    return fn
-
-def train_step_fn(model: M2CLIP, x: torch.Tensor, y: torch.Tensor, ctx, precision: str, device: torch.device) -> Callable:
-    "fn() = one training step (forward, backward, AdamW) on batch x, as the trainer does it; returns the loss."
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-6)
-    scaler = torch.amp.GradScaler(device.type, enabled=precision == 'fp16')
-    seeds = torch.arange(len(y), device=device)
-    def fn():
-        opt.zero_grad(set_to_none=True)
-        with ctx(): loss = model(x, y, seeds)['loss']
-        scaler.scale(loss).backward(); scaler.step(opt); scaler.update()
-        return loss.detach()
-    fn.scaler = scaler
-    return fn
-
-# %% ../nbs/50_benchmark.ipynb #5788d0d5
-def measure(fn: Callable, repeats: int, device: torch.device, peak: float) -> dict:
-    "Median seconds of fn(), its counted FLOPs, achieved FLOP/s and their fraction of `peak`, and the peak memory added."
-    flops = count_flops(fn).get_total_flops()                 # also the warm-up, outside the memory window
-    with MemoryPeak(device) as mem: times = timed(fn, repeats, device, warmup=0)
-    s = statistics.median(times)
-    return dict(seconds=s, flops=flops, flops_per_s=flops / s, fraction_of_peak=flops / s / peak, peak_memory_mb=mem.bytes / 2**20)
+    return M2CLIP(read_classnames(cfg.labels, 'labels'), preset(cfg.preset, **over), device=device)
 
 # %% ../nbs/50_benchmark.ipynb #cfa5cead
 def loader_speed(videos: list[Path], dataset: str, workers: int, clips: int, frames: int = 8, size: int = 224) -> float:
@@ -245,13 +142,21 @@ def busy_cores(n: int):
         yield p
     finally: p.kill(); p.wait()
 
+FEWSHOT_PY = 'import sys; from m2clip.fewshot import main; main(sys.argv[1:])'
+
+def fewshot_run(cfg: BenchConfig, device: torch.device, out: str) -> dict:
+    "result.json of `m2clip-fewshot eval` (frozen tiny CLIP + OTAM, 5-way 1-shot, embedded benchmark), run as a user runs it."
+    cmd = [sys.executable, '-c', FEWSHOT_PY, 'eval', '--method', 'frozen', '--metric', 'otam', '--shot', '1', '--episodes',
+           str(cfg.fewshot_episodes), '--out_dir', out, '--device', device.type, '--progress', 'false', '--json', 'true']
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode: raise RuntimeError(f"m2clip-fewshot eval failed: {(p.stderr.strip().splitlines() or ['no output'])[-1]}")
+    return json.loads((Path(json.loads(p.stdout.splitlines()[-1])['result_dir']) / 'result.json').read_text())
+
 def fewshot_cost(cfg: BenchConfig, device: torch.device, per_clip_s: float) -> dict:
-    "The few-shot protocol on the embedded benchmark (frozen tiny CLIP + OTAM, 5-way 1-shot), quiet and with every core busy, and the benchmarked model's estimate."
-    from m2clip.fewshot import fewshot_eval                                    # the top of the stack; imported only when used
-    run = lambda d: fewshot_eval(method='frozen', metric='otam', shot=1, episodes=cfg.fewshot_episodes, out_dir=d, device=str(device), progress=False)
+    "The few-shot protocol quiet and with every core busy, and the benchmarked model's estimate."
     with tempfile.TemporaryDirectory() as d:
-        r = run(d)
-        with busy_cores(os.cpu_count() or 1): busy = run(d)
+        r = fewshot_run(cfg, device, d)
+        with busy_cores(os.cpu_count() or 1): busy = fewshot_run(cfg, device, d)
     n = r['encoded']['distinct']
     return dict(episodes=r['episodes'], distinct_videos=n, tiny_total_s=r['time_s']['total'], tiny_encode_s=r['time_s']['encode'],
                 episode_arithmetic_s=r['time_s']['episodes'], episode_arithmetic_busy_s=busy['time_s']['episodes'],
@@ -261,7 +166,7 @@ def loader_rows(cfg: BenchConfig, image_size: int, say: Callable) -> list[dict]:
     "Clips/s of the training loader on real videos, K400 (dense) and SSv2 (segment + RandAugment) style, per worker count."
     vids, rows = real_videos(cfg.videos), []
     for ds in ('k400', 'ssv2'):
-        for w in int_list(cfg, 'loader_workers'):
+        for w in int_list(cfg, 'loader_workers', lo=0):
             rows.append(dict(dataset=ds, workers=w, clips_per_s=loader_speed(vids, ds, w, cfg.loader_clips, 8, image_size)))
             say(f"loader {ds:5s} workers={w}: {rows[-1]['clips_per_s']:.2f} clips/s")
     return rows
@@ -293,7 +198,7 @@ def benchmark(cfg: BenchConfig | None = None, **overrides) -> dict:
         per_clip = min(r['seconds'] / r['batch'] for r in res['model'] if r['mode'] == 'inference' and r['precision'] == 'fp32' and r['frames'] == min(int_list(cfg, 'frames')))
         res['fewshot'] = fewshot_cost(cfg, device, per_clip)
     image_size = build_model(cfg, torch.device('meta')).video.image_size[0]
-    res['loader'] = loader_rows(cfg, image_size, say) if int_list(cfg, 'loader_workers') else []
+    res['loader'] = loader_rows(cfg, image_size, say) if int_list(cfg, 'loader_workers', lo=0) else []
     again = {p: gemm_peak(device, p, cfg.gemm_size) for p in res['gemm_peak_flops']}   # once more at the end: the peak is the best
     res['gemm_peak_flops'] = {p: max(v, again[p]) for p, v in res['gemm_peak_flops'].items()}   # seen (a busy moment cannot lower it)
     for r in res['model']: r['fraction_of_peak'] = r['flops_per_s'] / res['gemm_peak_flops'][r['precision']]
@@ -327,7 +232,7 @@ def targets(res: dict, device: torch.device) -> list[dict]:
     if res.get('loader') and 'fp32' in peaks:
         T0 = min(s[0] for s in settings)
         model_cps = max(r['clips_per_s'] for r in rows if r['frames'] == T0 and r['precision'] == 'fp32' and r['mode'] == 'train')
-        w = TrainConfig().num_workers
+        w = RunConfig.__dataclass_fields__['num_workers'].default
         for ds in sorted({r['dataset'] for r in res['loader']}):
             got = [r['clips_per_s'] for r in res['loader'] if r['dataset'] == ds and r['workers'] == w]
             if got: add(f'loader ({ds}-style, num_workers={w}) clips/s / model training clips/s', round(got[0] / model_cps, 2), '> 1', got[0] > model_cps)

@@ -11,9 +11,9 @@ from typing import Any, Callable, Literal, get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['BOOLS', 'NONE_IS_A_VALUE', 'USER_ERRORS', 'ConfigError', 'require', 'require_folder', 'field_kind', 'accepted',
-           'check_types', 'OneLineParser', 'field_docs', 'add_flags', 'config_parser', 'apply_overrides', 'from_args',
-           'run_cli', 'parameters_source']
+__all__ = ['BOOLS', 'NONE_IS_A_VALUE', 'USER_ERRORS', 'ConfigError', 'require', 'require_folder', 'int_list', 'field_kind',
+           'accepted', 'check_types', 'OneLineParser', 'field_docs', 'add_flags', 'config_parser', 'apply_overrides',
+           'from_args', 'run_cli', 'parameters_source']
 
 # %% ../nbs/15_config.ipynb #8c761d9f
 class ConfigError(ValueError):
@@ -27,6 +27,14 @@ def require_folder(name: str, value, accepted: str, optional: bool = False):
     "ConfigError unless `value` is an existing folder; with `optional`, None or a path to be created are fine too."
     if value is None: return require(optional, name, value, accepted)
     require(Path(value).is_dir() or (optional and not Path(value).exists()), name, value, accepted)
+
+def int_list(cfg, name: str, lo: int = 1) -> list[int]:
+    "Field `name` of `cfg` ('8,16,32') as a list of integers >= `lo`; ConfigError naming the field."
+    raw = getattr(cfg, name)
+    try: vals = [int(v) for v in str(raw).split(',')]
+    except ValueError: vals = []
+    require(bool(vals) and all(v >= lo for v in vals), name, raw, f"comma-separated integers >= {lo}, e.g. '8,16,32'")
+    return vals
 
 # %% ../nbs/15_config.ipynb #4a2803f9
 @functools.cache

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Sequence
 import numpy as np
@@ -13,16 +14,22 @@ import torch
 from .video import VideoError, open_video, segment_indices, dense_indices, ClipTransform
 
 # %% auto #0
-__all__ = ['AnnotationError', 'read_classnames', 'read_list', 'Sampling', 'sample_seed', 'VideoDataset', 'collate',
-           'ShardedSampler']
+__all__ = ['SHIPPED_LABELS', 'AnnotationError', 'read_classnames', 'read_list', 'Sampling', 'sample_seed', 'VideoDataset',
+           'collate', 'ShardedSampler']
 
 # %% ../nbs/12_datasets.ipynb #35ea21d0
 class AnnotationError(ValueError):
     "A malformed annotation file; the message names the file and line."
 
-def read_classnames(path: str | os.PathLike) -> list[str]:
-    "Class names, one per line (blank lines ignored)."
-    return [l.strip() for l in Path(path).read_text().splitlines() if l.strip()]
+SHIPPED_LABELS = ('k400', 'ssv2', 'ucf101', 'hmdb51')     # class-name lists in m2clip/assets/
+
+def read_classnames(path: str | os.PathLike, param: str | None = None) -> list[str]:
+    "Class names, one per line (blank lines ignored), of a file or of a list shipped with the package (`SHIPPED_LABELS`)."
+    p = Path(path)
+    if not p.is_file() and str(path) in SHIPPED_LABELS: p = Path(str(files('m2clip').joinpath('assets', f'{path}.txt')))
+    if not p.is_file():
+        raise FileNotFoundError(f"{f'{param}={str(path)!r}' if param else path}: not a file, nor one of {', '.join(SHIPPED_LABELS)}")
+    return [l.strip() for l in p.read_text().splitlines() if l.strip()]
 
 def read_list(list_file: str | os.PathLike, root: str | os.PathLike, num_classes: int) -> list[tuple[Path, int]]:
     "(video path, label) pairs of a list file with lines 'relative/path label'."

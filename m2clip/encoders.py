@@ -40,15 +40,20 @@ class VideoEncoder(nn.Module):
         x = torch.cat([cls, x], dim=1) + vis.positional_embedding.to(x.dtype)
         return vis.ln_pre(x)
 
-    def forward(self, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def frame_features(self, video: torch.Tensor, *extra) -> torch.Tensor:
+        "Eq. 1-2 and h_v: video (B, T, 3, H, W) -> v_t (B, T, D); `extra` goes to every block (MA-FSAR: the class text)."
         B, T, _, H, W = video.shape
         if (H, W) != self.image_size:
             raise ValueError(f"video frames are {H}x{W} but the backbone expects image_size={self.image_size[0]}")
         x = self.embed(rearrange(video, 'b t c h w -> (b t) c h w'))       # frames of a clip are a batch
         for blk in self.visual.transformer.resblocks:                      # Eq. 2
-            x = checkpoint(blk, x, T, use_reentrant=False) if self.grad_checkpointing and self.training else blk(x, T)
+            x = checkpoint(blk, x, T, *extra, use_reentrant=False) if self.grad_checkpointing and self.training else blk(x, T, *extra)
         c = self.visual.ln_post(x[:, 0])                                   # c_t^{(L_v)}: (B*T, C)
-        frames = rearrange(c @ self.visual.proj, '(b t) d -> b t d', t=T)  # v_t = h_v(c_t)
+        return rearrange(c @ self.visual.proj, '(b t) d -> b t d', t=T)   # v_t = h_v(c_t)
+
+    def forward(self, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        frames = self.frame_features(video)
+        B, T, D = frames.shape
         if self.frame_adapter is not None:
             h = self.frame_adapter(rearrange(frames, 'b t d -> (b t) 1 d'), T)
             frames = frames + rearrange(h, '(b t) 1 d -> b t d', t=T)

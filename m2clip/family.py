@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from .config import ConfigError, require
 from .backbone import model_config as backbone_config, infer_quick_gelu, trainable_state_dict, load_trainable_state_dict
-from .runtime import load_safetensors, resolve_device, resolve_precision
+from .runtime import load_safetensors, safetensors_meta, resolve_device, resolve_precision
 
 # %% auto #0
 __all__ = ['BUILTIN_FAMILIES', 'TASK_FIELDS', 'TASK_METHODS', 'WEIGHT_FILES', 'ModelFamily', 'register', 'families',
@@ -189,12 +189,8 @@ def model_file(checkpoint: str | Path) -> Path:
 
 def checkpoint_meta(checkpoint: str | Path) -> dict:
     "The metadata of a trained model (family, model_config, classnames, config); ConfigError if it is not one."
-    path = model_file(checkpoint)
-    from safetensors import safe_open
-    import json
-    try:
-        with safe_open(str(path), 'pt') as f: meta = json.loads((f.metadata() or {}).get('m2clip', '{}'))
-    except Exception as e: raise ConfigError(f'checkpoint={str(checkpoint)!r}: not a readable safetensors file ({type(e).__name__})') from None
+    try: meta = safetensors_meta(model_file(checkpoint))
+    except ValueError as e: raise ConfigError(f'checkpoint={str(checkpoint)!r}: not a readable safetensors file') from None
     if 'model_config' not in meta:
         raise ConfigError(f'checkpoint={str(checkpoint)!r}: no model config in its metadata (not an m2clip model file, or one saved '
                           'before m2clip recorded it: re-train)')

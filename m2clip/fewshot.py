@@ -23,7 +23,7 @@ from .episodes import EpisodeSampler
 from .metrics import METRICS
 from .fsar_family import FSAR_PRESETS, METHODS, TEST_TIME, method_of, fsar_config
 from .fewshot_models import FewShotCLIP, MethodSettings
-from .protocol import evaluate_episodes, save_episodes, load_episodes
+from .protocol import EpisodeRun, evaluate_episodes, save_episodes, load_episodes
 from .trainer import train
 
 # %% auto #0
@@ -184,8 +184,8 @@ def fewshot_eval(cfg: FewShotConfig | None = None, **overrides) -> dict:
     device = resolve_device(cfg.device); precision = resolve_precision(cfg.precision, device)
     model, mcfg = _model(cfg, device)
     data = eval_set(cfg, cfg.split, model.video.image_size[0], cfg.episodes)
-    res = evaluate_episodes(model, data.videos, data.episodes, data.classnames, device, cfg.encode_batch, cfg.num_workers,
-                            autocast_for(precision, device), seed=cfg.seed, progress=cfg.progress)
+    res = evaluate_episodes(model, data.videos, data.episodes, data.classnames, EpisodeRun(device, cfg.encode_batch, cfg.num_workers,
+                            autocast_for(precision, device), seed=cfg.seed, progress=cfg.progress))
     out, commit = result_dir(cfg), {f'git_{k}': v for k, v in project_commit().items()}
     save_episodes(out / 'episodes.json', res['scored_episodes'], data.rows, data.classnames,
                   dict(dataset=cfg.dataset, split=cfg.split, way=cfg.way, shot=cfg.shot, query=cfg.query or 1, seed=cfg.seed,

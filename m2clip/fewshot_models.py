@@ -50,7 +50,7 @@ class FSARConfig(MethodSettings):
     quick_gelu: bool | None = None       # backbone activation (None: as the weights say)
     image_size: int | None = None        # override the backbone's input resolution
     template: str = 'a video of {}'      # prompt of the class names
-    max_frames: int = 32                 # clipfsar: longest clip the position embedding covers
+    max_frames: int = 32                 # clipfsar, mafsar (temporal_pos): longest clip the temporal positions cover
     checkpoint: str | None = None        # m2clip: the M2-CLIP run folder or model.safetensors
     init_seed: int = 0                   # seeds every random init
 

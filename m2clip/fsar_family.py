@@ -16,7 +16,7 @@ from .family import ModelFamily, check_backbone, weights
 from .metrics import METRICS, metric_params
 from .fewshot_models import FSARConfig, MethodSettings, FewShotCLIP, TextOnly, CLIPFSAR, M2CLIPEncoder
 from .mafsar import MAFSAR, MAFSAR_PRESETS, adapter_config
-from .protocol import evaluate_episodes
+from .protocol import EpisodeRun, evaluate_episodes
 from .profile import gmacs
 
 # %% auto #0
@@ -99,10 +99,11 @@ class FSARFamily(ModelFamily):
     def loss(self, net, batch, device) -> dict: return net(batch)
     def evaluate(self, model, loader, device, autocast=nullcontext, progress=False) -> dict:
         "Every process scores all episodes (they are cheap); only the first reports per-episode rows."
-        res = evaluate_episodes(model, loader.videos, loader.episodes, loader.classnames, device, loader.encode_batch,
-                                loader.num_workers, autocast, seed=loader.seed, progress=progress)
+        res = evaluate_episodes(model, loader.videos, loader.episodes, loader.classnames, EpisodeRun(device, loader.encode_batch,
+                                loader.num_workers, autocast, seed=loader.seed, progress=progress))
         first_rank = not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
-        return dict(summary=dict(accuracy=res['accuracy'], ci95=res['ci95']), episodes=res['episodes'], way=res['way'],
+        return dict(summary=dict(accuracy=res['accuracy'], ci95=res['ci95']), setting=f"{res['way']}-way {res['shot']}-shot, {res['episodes']} episodes",
+                    episodes=res['episodes'], way=res['way'], shot=res['shot'],
                     videos=res['encoded']['distinct'], per_class=res['per_class'], skipped=res['skipped'],
                     predictions=[dict(index=i, accuracy=a) for i, a in enumerate(res['episode_accuracy'])] if first_rank else [])
     def param_groups(self, model, weight_decay) -> list[dict]:

@@ -9,10 +9,12 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Callable
 import torch
-from .config import ConfigError, require, check_types, config_parser, from_args, run_cli
+from .config import ConfigError, require, check_types, config_parser, from_args, run_cli, int_list
 from .backbone import model_config as backbone_config
-from .benchmark import int_list
 from .runtime import PROJECT_ROOT, load_safetensors
+from .model import M2CLIP, preset
+from .datasets import read_classnames
+from .profile import clip_batch, train_step_fn, precision_context
 
 # %% auto #0
 __all__ = ['TRAIN_PY', 'GPUCheckConfig', 'CheckFailed', 'CheckSkipped', 'one_line', 'say', 'run_checks', 'check_amp', 'train_cmd',
@@ -67,9 +69,8 @@ def run_checks(checks: dict[str, Callable[[], str]], write: Callable = say) -> t
 # %% ../nbs/51_gpu_check.ipynb #0f59c8a4
 def check_amp(cfg: GPUCheckConfig, precision: str, device: torch.device) -> str:
     "`steps` AMP training steps of ViT-B/16 paper-k400 on `device`, against the fp32 loss of the same batch."
-    from m2clip.benchmark import BenchConfig, build_model, clip_batch, train_step_fn, precision_context
     if precision == 'bf16' and not torch.cuda.is_bf16_supported(): raise CheckSkipped(f'{torch.cuda.get_device_name(device)} has no bf16')
-    m = build_model(BenchConfig(model=cfg.model), device).train()
+    m = M2CLIP(read_classnames('k400'), preset('paper-k400', model=cfg.model, pretrained=None), device=device).train()
     x, y = clip_batch(m, 2, 8, device)
     with torch.no_grad(): ref = m(x, y, torch.arange(2, device=device))['loss'].item()
     before = {k: v.clone() for k, v in m.trainable_state_dict().items()}

@@ -80,7 +80,7 @@ def evaluate_clips(model: M2CLIP, loader, device, autocast=nullcontext, progress
     correct, n = reduce_sum(correct), reduce_sum(n)
     out = {h: dict(top1=float(correct[i, 0] / n), top5=float(correct[i, 1] / n)) for i, h in enumerate(heads)}
     summary = {f'{k}_{h}': out[h][k] for h in ('vc', 'contrastive') if h in out for k in ('top1', 'top5')}
-    return out | dict(summary=summary, videos=int(n), predictions=preds, skipped=skipped)
+    return out | dict(summary=summary, setting=f'{int(n)} videos', videos=int(n), predictions=preds, skipped=skipped)
 
 # %% ../nbs/19_m2clip_family.ipynb #f4aa8426
 class M2CLIPFamily(ModelFamily):

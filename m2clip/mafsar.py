@@ -48,7 +48,8 @@ def adapter_config(cfg: FSARConfig) -> MAFSARAdapterConfig:
     on = {a.strip() for a in cfg.adapters.split(',') if a.strip()} - {'none'}
     if on - {'gta', 'local', 'joint'}: raise ValueError(f"adapters={cfg.adapters!r}: expected a comma-separated subset of gta,local,joint, or none")
     return MAFSARAdapterConfig(gta='gta' in on, local='local' in on, joint='joint' in on, text_token=cfg.text_token,
-                               local_skip=cfg.local_skip, separate_query_adapter=cfg.separate_query_adapter, temporal_pos=cfg.temporal_pos)
+                               local_skip=cfg.local_skip, separate_query_adapter=cfg.separate_query_adapter, temporal_pos=cfg.temporal_pos,
+                               max_frames=cfg.max_frames)
 
 class MAFSAR(FewShotCLIP):
     "MA-FSAR on a frozen CLIP: the adapted visual tower, TPCM, metric + video-text matching (`classnames`: the base classes)."

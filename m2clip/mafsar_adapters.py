@@ -90,10 +90,5 @@ class MAFSAREncoder(VideoEncoder):
         visual.transformer.resblocks = nn.ModuleList([MAFSARBlock(b, text_width, cfg) for b in blocks])
 
     def forward(self, video: torch.Tensor, text: torch.Tensor | None = None) -> torch.Tensor:
-        B, T, _, H, W = video.shape
-        if (H, W) != self.image_size: raise ValueError(f"video frames are {H}x{W} but the backbone expects image_size={self.image_size[0]}")
-        x = self.embed(rearrange(video, 'b t c h w -> (b t) c h w'))
-        for blk in self.visual.transformer.resblocks:
-            x = torch.utils.checkpoint.checkpoint(blk, x, T, text, use_reentrant=False) if self.grad_checkpointing and self.training else blk(x, T, text)
-        c = self.visual.ln_post(x[:, 0])
-        return rearrange(c @ self.visual.proj, '(b t) d -> b t d', t=T)
+        "Frame features (B, T, D'): VideoEncoder's Eq. 1-2 with `text` (B, D') passed to every block (None: the query branch)."
+        return self.frame_features(video, text)

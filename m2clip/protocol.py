@@ -4,10 +4,11 @@
 
 # %% ../nbs/44_protocol.ipynb #1b10d014
 from __future__ import annotations
-import json, math, time
+import dataclasses, json, math, time
 from contextlib import nullcontext, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 import numpy as np
 import torch
 from .runtime import progress_bar
@@ -17,8 +18,8 @@ from .episodes import Episode, EpisodeSampler, mean_ci95
 from .fewshot_data import fill_episode
 
 # %% auto #0
-__all__ = ['encode_videos', 'branch_fn', 'threads', 'score_episodes', 'evaluate_episodes', 'video_key', 'save_episodes',
-           'load_episodes']
+__all__ = ['encode_videos', 'branch_fn', 'threads', 'score_episodes', 'EpisodeRun', 'fill_episodes', 'evaluate_episodes',
+           'episode_report', 'video_key', 'save_episodes', 'load_episodes']
 
 # %% ../nbs/44_protocol.ipynb #d20465d0
 @torch.no_grad()
@@ -93,42 +94,60 @@ def score_episodes(model, scored: Sequence[Episode], sup: dict, qry: dict, text:
     rows = torch.cat(rows)
     return acc.tolist(), rows[torch.argsort(rows[:, 0], stable=True)].numpy()
 
-@torch.no_grad()
-def evaluate_episodes(model, videos: VideoDataset, episodes: Sequence[Episode], classnames: Sequence[str], device='cpu',
-                      batch_size: int = 8, num_workers: int = 0, autocast=nullcontext, chunk: int = 500,
-                      seed: int = 0, progress: bool = False, score_threads: int = 1) -> dict:
-    "Accuracy mean ± 95% CI over `episodes` of `videos` (test transform), per-class accuracy, the episodes as scored."
-    model.eval(); t0 = time.time()
-    text = model.class_text(classnames).to(device)
-    ids = dict(support={v for e in episodes for v in e.support}, query={v for e in episodes for v in e.query})
-    (sup, s_skip), (qry, q_skip) = _branch_features(model, videos, ids, text, batch_size, num_workers, device, autocast, progress)
-    t_encode, skipped, replaced = time.time() - t0, s_skip + q_skip, 0
+# %% ../nbs/44_protocol.ipynb #b8545c90
+@dataclass
+class EpisodeRun:
+    "How `evaluate_episodes` runs: where, in which batches and threads (none changes a number), and the seed of replacements."
+    device: str | torch.device = 'cpu'
+    batch_size: int = 8                  # clips per encoder call
+    num_workers: int = 0                 # decoding processes
+    autocast: Callable = nullcontext     # the precision context of the encoders
+    chunk: int = 500                     # episodes scored together (bounds memory)
+    seed: int = 0                        # replacements for broken videos come from stream (seed, 0, episode)
+    progress: bool = False               # a progress bar over the encoding
+    score_threads: int = 1               # intra-op threads while scoring (small operations lose to more)
+
+def fill_episodes(model, videos: VideoDataset, episodes: Sequence[Episode], text: torch.Tensor, cache: dict, skipped: list,
+                  run: EpisodeRun) -> tuple[list[Episode], int]:
+    "`episodes` with each broken video replaced by another of its class (encoded now, into `cache`); and how many were replaced."
     by_class: dict[int, list[int]] = {}
     for j, (_, y) in enumerate(videos.samples): by_class.setdefault(y, []).append(j)
-    cache, tried = dict(support=sup, query=qry), set()
+    tried = set()
     def load(j, branch):
         if j not in cache[branch] and (j, branch) not in tried:   # a replacement: encoded now (rare); a broken one stays out
             tried.add((j, branch))
-            f, sk = encode_videos(branch_fn(model, text, videos, branch, autocast), videos, [j], device=device)
+            f, sk = encode_videos(branch_fn(model, text, videos, branch, run.autocast), videos, [j], device=run.device)
             skipped.extend(sk); cache[branch].update(f)
         return cache[branch].get(j)
-    scored = []
-    for i, ep in enumerate(episodes):
-        new, _, rep = fill_episode(ep, by_class, load, [seed, 0, i])
-        replaced += len(rep); scored.append(new)
+    filled = [fill_episode(ep, by_class, load, [run.seed, 0, i]) for i, ep in enumerate(episodes)]
+    return [new for new, _, _ in filled], sum(len(rep) for _, _, rep in filled)
+
+@torch.no_grad()
+def evaluate_episodes(model, videos: VideoDataset, episodes: Sequence[Episode], classnames: Sequence[str],
+                      run: EpisodeRun | None = None, **overrides) -> dict:
+    "Accuracy mean ± 95% CI over `episodes` of `videos` (test transform), per-class accuracy, the episodes as scored."
+    run = dataclasses.replace(run or EpisodeRun(), **overrides)
+    model.eval(); t0 = time.time()
+    text = model.class_text(classnames).to(run.device)
+    ids = dict(support={v for e in episodes for v in e.support}, query={v for e in episodes for v in e.query})
+    (sup, s_skip), (qry, q_skip) = _branch_features(model, videos, ids, text, run.batch_size, run.num_workers, run.device, run.autocast, run.progress)
+    t_encode, skipped = time.time() - t0, s_skip + q_skip
+    scored, replaced = fill_episodes(model, videos, episodes, text, dict(support=sup, query=qry), skipped, run)
     t1 = time.time()
-    with threads(score_threads): acc, rows = score_episodes(model, scored, sup, qry, text, device, chunk)
+    with threads(run.score_threads): acc, rows = score_episodes(model, scored, sup, qry, text, run.device, run.chunk)
+    return episode_report(acc, rows, scored, classnames) | dict(
+        encoded=dict(support=len(ids['support']), query=len(ids['query']), distinct=len(ids['support'] | ids['query'])),
+        naive_encodings=sum(len(e.support) + len(e.query) for e in scored), replaced=replaced, skipped=sorted(set(skipped)),
+        time_s=dict(encode=t_encode, episodes=time.time() - t1, total=time.time() - t0))
+
+def episode_report(acc: list[float], rows: np.ndarray, scored: Sequence[Episode], classnames: Sequence[str]) -> dict:
+    "Mean accuracy ± 95% CI, the episodes' way/shot/query, per-class accuracy (from the prediction rows) and the scored episodes."
     mean, ci = mean_ci95(acc)
     true, pred = rows[:, 2], rows[:, 3]
-    per_class = {classnames[c]: float((pred[true == c] == c).mean()) for c in sorted(set(true.tolist()))}
     e0 = scored[0]
     return dict(accuracy=mean, ci95=ci, episodes=len(scored), way=len(e0.classes), shot=len(e0.support) // len(e0.classes),
-                query=len(e0.query) // len(e0.classes), per_class=per_class, episode_accuracy=acc,
-                encoded=dict(support=len(ids['support']), query=len(ids['query']),
-                             distinct=len(ids['support'] | ids['query'])),
-                naive_encodings=sum(len(e.support) + len(e.query) for e in scored),
-                replaced=replaced, skipped=sorted(set(skipped)), scored_episodes=scored,
-                time_s=dict(encode=t_encode, episodes=time.time() - t1, total=time.time() - t0))
+                query=len(e0.query) // len(e0.classes), per_class={classnames[c]: float((pred[true == c] == c).mean()) for c in sorted(set(true.tolist()))},
+                episode_accuracy=acc, scored_episodes=scored)
 
 # %% ../nbs/44_protocol.ipynb #e750bdf1
 def video_key(path) -> str:

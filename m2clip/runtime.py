@@ -16,8 +16,8 @@ from .config import ConfigError
 # %% auto #0
 __all__ = ['PRECISIONS', 'PROJECT_ROOT', 'resolve_device', 'resolve_precision', 'autocast_for', 'setup_distributed',
            'teardown_distributed', 'distributed', 'world_size', 'gather', 'reduce_sum', 'gather_objects',
-           'save_safetensors', 'load_safetensors', 'project_commit', 'shared_path', 'widgets_missing', 'Milestones',
-           'progress_bar']
+           'save_safetensors', 'load_safetensors', 'safetensors_meta', 'project_commit', 'shared_path',
+           'widgets_missing', 'Milestones', 'progress_bar']
 
 # %% ../nbs/16_runtime.ipynb #4c37ecf1
 def resolve_device(device: str = 'auto') -> torch.device:
@@ -96,14 +96,22 @@ def save_safetensors(path: str | os.PathLike, tensors: dict[str, torch.Tensor], 
     with open(tmp, 'rb') as fh: os.fsync(fh.fileno())
     os.replace(tmp, path)
 
-def load_safetensors(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict]:
-    "Tensors and JSON metadata of a file written by `save_safetensors`."
+def _read_safetensors(path, tensors: bool):
     if not Path(path).is_file(): raise FileNotFoundError(f'{path}: no such checkpoint')
     try:
         with safe_open(str(path), 'pt') as f:
-            return {k: f.get_tensor(k) for k in f.keys()}, json.loads((f.metadata() or {}).get('m2clip', '{}'))
+            meta = json.loads((f.metadata() or {}).get('m2clip', '{}'))
+            return ({k: f.get_tensor(k) for k in f.keys()} if tensors else None), meta
     except (SafetensorError, json.JSONDecodeError) as e:
         raise ValueError(f'{path}: not a readable safetensors checkpoint ({type(e).__name__}: {e})') from None
+
+def load_safetensors(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict]:
+    "Tensors and JSON metadata of a file written by `save_safetensors`."
+    return _read_safetensors(path, tensors=True)
+
+def safetensors_meta(path: str | os.PathLike) -> dict:
+    "The JSON metadata of a file written by `save_safetensors`, without reading its tensors."
+    return _read_safetensors(path, tensors=False)[1]
 
 # %% ../nbs/16_runtime.ipynb #e83e9793
 import m2clip

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import ClassVar, Literal
 import torch
 import torch.distributed as dist
+from fastcore.basics import patch
 from .config import ConfigError, require, require_folder, check_types, apply_overrides, config_parser, from_args, run_cli
 from .runtime import (resolve_device, resolve_precision, autocast_for, setup_distributed, teardown_distributed, progress_bar,
                             reduce_sum, gather_objects, save_safetensors, load_safetensors, project_commit)
@@ -23,7 +24,7 @@ from .readers import PRESETS as DATA_PRESETS, build_dataset
 
 # %% auto #0
 __all__ = ['STATE', 'TrainConfig', 'warmup_cosine', 'make_optimizer', 'checkpoint_tensors', 'restore_checkpoint', 'make_data',
-           'run_dir', 'RunLog', 'plot_curves', 'train_step', 'train', 'arg_parser', 'main']
+           'run_dir', 'RunLog', 'plot_curves', 'train_step', 'train', 'Run', 'arg_parser', 'main']
 
 # %% ../nbs/20_trainer.ipynb #09d4a24d
 @dataclass
@@ -210,106 +211,148 @@ def train_step(family: ModelFamily, net, batches, opt, sched, scaler, cfg: Train
     vals = reduce_sum(torch.stack([parts[k] for k in keys]).to(torch.float64)) / world
     return dict(zip(keys, vals.tolist())), float(gn), skipped
 
-# %% ../nbs/20_trainer.ipynb #0631e365
-STATE = dict(epoch=0, step_in_epoch=0, global_step=0, history=[], skipped=[], train_time=0.0, clips=0)
+# %% ../nbs/20_trainer.ipynb #0511c84c
+STATE = dict(epoch=0, step_in_epoch=0, global_step=0, history=[], skipped=[], train_time=0.0, clips=0)   # what a checkpoint resumes
 
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train the model `cfg` (and keyword overrides) describes; returns the metrics written to metrics.json."
     if cfg is not None and not isinstance(cfg, TaskConfig): raise TypeError(f'{type(cfg).__name__} is not a task config (m2clip.family.TaskConfig)')
     cfg = apply_overrides(cfg or TrainConfig(), overrides, getattr(cfg, 'PROG', 'm2clip-train')).validate()
     rank, world, device = setup_distributed(cfg.device)
-    try: return _fit(cfg, rank, world, device)
+    try: return Run(cfg, rank, world, device).fit()
     finally:
         if world > 1: teardown_distributed()
 
-def _resume(run: Path, cfg: TrainConfig, family, model, opt, sched, scaler) -> dict:
-    tensors, meta = load_safetensors(run / 'checkpoint.safetensors')
-    diff = {k: (v, meta['config'].get(k)) for k, v in asdict(cfg).items()
-            if k not in ('resume', 'num_workers', 'progress', 'device') and meta['config'].get(k) != v}
-    if diff: raise ConfigError(f'resume=True: the configuration differs from the checkpoint in {diff} (new, saved)')
-    restore_checkpoint(tensors, meta, family, model, opt)
-    sched.load_state_dict(meta['scheduler']); scaler.load_state_dict(meta['scaler'])
-    return {k: meta[k] for k in STATE}
+# %% ../nbs/20_trainer.ipynb #79891f14
+class Run:
+    "One training run of task config `cfg` on process `rank` of `world`: built once, then `fit()`."
+    def __init__(self, cfg: TrainConfig, rank: int, world: int, device: torch.device):
+        self.t_start, self.cfg, self.world, self.device, self.main = time.time(), cfg, world, device, rank == 0
+        self.family = family_of(cfg.preset); mcfg = self.family.model_config(cfg)
+        self.precision = resolve_precision(cfg.precision, device); self.autocast = autocast_for(self.precision, device)
+        self.dir = Path(gather_objects(str(run_dir(cfg)) if self.main else None)[0])
+        self.data = cfg.make_data(self.family.image_size(mcfg), rank, world, device)
+        self.model = self.family.build(mcfg, self.data.classnames, device)
+        self.family.set_grad_checkpointing(self.model, cfg.grad_checkpointing)
+        self.net = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=[device.index] if device.type == 'cuda' else None,
+                       find_unused_parameters=self.family.find_unused_parameters(self.model)) if world > 1 else self.model
+        self.global_batch = cfg.batch_size * cfg.grad_accum * world
+        self.opt, self.sched, self.scaler = make_optimizer(self.family, self.model, cfg, self.global_batch, self.data.steps_per_epoch, self.precision, device)
+        self.state = self.resume() if cfg.resume else copy.deepcopy(STATE)
+        self.about = dict(family=self.family.name, model_config=asdict(mcfg), classnames=self.data.classnames, config=asdict(cfg))
+        if self.main:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self.log = RunLog(self.dir / 'log.csv', keep_until=self.state['global_step'] if cfg.resume else 0)
+            commit = project_commit()
+            (self.dir / 'config.json').write_text(json.dumps(asdict(cfg) | dict(git_commit=commit['commit'], git_dirty=commit['dirty']), indent=1))
 
-def _fit(cfg: TrainConfig, rank: int, world: int, device: torch.device) -> dict:
-    t_start, main = time.time(), rank == 0
-    family = family_of(cfg.preset); mcfg = family.model_config(cfg)
-    precision = resolve_precision(cfg.precision, device); autocast = autocast_for(precision, device)
-    run = Path(gather_objects(str(run_dir(cfg)) if main else None)[0])
-    data = cfg.make_data(family.image_size(mcfg), rank, world, device)
-    model = family.build(mcfg, data.classnames, device)
-    family.set_grad_checkpointing(model, cfg.grad_checkpointing)
-    net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None,
-                                                    find_unused_parameters=family.find_unused_parameters(model)) if world > 1 else model
-    global_batch = cfg.batch_size * cfg.grad_accum * world
-    opt, sched, scaler = make_optimizer(family, model, cfg, global_batch, data.steps_per_epoch, precision, device)
-    state = _resume(run, cfg, family, model, opt, sched, scaler) if cfg.resume else copy.deepcopy(STATE)
-    about = dict(family=family.name, model_config=asdict(mcfg), classnames=data.classnames, config=asdict(cfg))
-    if main:
-        run.mkdir(parents=True, exist_ok=True)
-        log = RunLog(run / 'log.csv', keep_until=state['global_step'] if cfg.resume else 0)
-        (run / 'config.json').write_text(json.dumps(asdict(cfg), indent=1))
+    def resume(self) -> dict:
+        "The state of the run folder's checkpoint, restored into the model, optimiser, schedule and scaler (the config must match)."
+        tensors, meta = load_safetensors(self.dir / 'checkpoint.safetensors')
+        diff = {k: (v, meta['config'].get(k)) for k, v in asdict(self.cfg).items()
+                if k not in ('resume', 'num_workers', 'progress', 'device') and meta['config'].get(k) != v}
+        if diff: raise ConfigError(f'resume=True: the configuration differs from the checkpoint in {diff} (new, saved)')
+        restore_checkpoint(tensors, meta, self.family, self.model, self.opt)
+        self.sched.load_state_dict(meta['scheduler']); self.scaler.load_state_dict(meta['scaler'])
+        return {k: meta[k] for k in STATE}
 
-    def save(epoch: int, step_in_epoch: int):
-        state.update(epoch=epoch, step_in_epoch=step_in_epoch, skipped=sorted(set(sum(gather_objects(state['skipped']), []))))
-        if not main: return
-        tensors, meta = checkpoint_tensors(family, model, opt)
-        save_safetensors(run / 'checkpoint.safetensors', tensors, meta | state | dict(config=about['config'], scheduler=sched.state_dict(),
-                                                                                        scaler=scaler.state_dict()))
-        save_safetensors(run / 'model.safetensors', family.state_dict(model), about | dict(epoch=epoch, global_step=state['global_step']))
-        (run / 'skipped_videos.txt').write_text(''.join(f'{s}\n' for s in state['skipped']))
+    def fit(self) -> dict:
+        "Every epoch from the state's: train, validate, checkpoint; then `finish`."
+        for epoch in range(self.state['epoch'], self.cfg.epochs):
+            self.train_epoch(epoch)
+            self.validate(epoch)
+            self.save_checkpoint(epoch + 1, 0)
+        return self.finish()
 
-    for epoch in range(state['epoch'], cfg.epochs):
-        model.train()
-        first = state['step_in_epoch'] if epoch == state['epoch'] else 0
-        data.sampler.set_epoch(epoch, first * cfg.grad_accum)
-        batches = iter(data.train)
-        bar = progress_bar(range(first, data.steps_per_epoch), desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not (main and cfg.progress), leave=False)
-        for step_in_epoch in bar:
-            t0 = time.time()
-            parts, gn, skipped = train_step(family, net, batches, opt, sched, scaler, cfg, device, autocast, world)
-            dt = time.time() - t0
-            state['global_step'] += 1; state['train_time'] += dt; state['clips'] += global_batch
-            state['skipped'] += [f'train\t{s}' for s in skipped]
-            if main:
-                log.write(dict(step=state['global_step'], epoch=epoch + (step_in_epoch + 1) / data.steps_per_epoch, lr=sched.get_last_lr()[0],
-                               **parts, grad_norm=gn, clips_per_s=global_batch / dt, time_s=dt))
-                bar.set_postfix(loss=f"{parts['loss']:.3f}")
-            if cfg.ckpt_every and state['global_step'] % cfg.ckpt_every == 0 and step_in_epoch + 1 < data.steps_per_epoch:
-                save(epoch, step_in_epoch + 1)
-        res = family.evaluate(model, data.val, device, autocast, progress=main and cfg.progress)
-        state['skipped'] += [f'val\t{s}' for s in res.pop('skipped')]; res.pop('predictions')
-        state['history'].append(dict(epoch=epoch + 1, step=state['global_step'], **res))
-        if main: print(f'epoch {epoch + 1} validation: ' + ', '.join(f'{k} {v:.3f}' for k, v in res['summary'].items()))
-        save(epoch + 1, 0)
-    return _finish(cfg, family, about, model, data, state, run, main, world, device, autocast, precision, time.time() - t_start)
+# %% ../nbs/20_trainer.ipynb #5884825c
+@patch
+def train_epoch(self: Run, epoch: int):
+    "The optimizer steps of `epoch` (from the resumed step), with a checkpoint every `ckpt_every` steps."
+    cfg, state, data = self.cfg, self.state, self.data
+    self.model.train()
+    first = state['step_in_epoch'] if epoch == state['epoch'] else 0
+    data.sampler.set_epoch(epoch, first * cfg.grad_accum)
+    batches = iter(data.train)
+    bar = progress_bar(range(first, data.steps_per_epoch), desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not (self.main and cfg.progress), leave=False)
+    for step_in_epoch in bar:
+        parts = self.optimizer_step(batches, epoch + (step_in_epoch + 1) / data.steps_per_epoch)
+        if self.main: bar.set_postfix(loss=f"{parts['loss']:.3f}")
+        if cfg.ckpt_every and state['global_step'] % cfg.ckpt_every == 0 and step_in_epoch + 1 < data.steps_per_epoch:
+            self.save_checkpoint(epoch, step_in_epoch + 1)
 
-# %% ../nbs/20_trainer.ipynb #acf7ca5d
-def _finish(cfg, family, about, model, data, state, run, main, world, device, autocast, precision, elapsed) -> dict:
+@patch
+def optimizer_step(self: Run, batches, epoch: float) -> dict:
+    "One optimizer step (`train_step`), counted in the state and written to log.csv; its loss parts."
     t0 = time.time()
-    test = family.evaluate(model, data.test, device, autocast, progress=main and cfg.progress) if data.test is not None else None
-    if test is not None:
-        test['predictions'] = sum(gather_objects(test['predictions']), [])
-        state['skipped'] = sorted(set(state['skipped']) | {f'test\t{s}' for s in sum(gather_objects(test.pop('skipped')), [])})
-    by_split = {s: sum(1 for k in state['skipped'] if k.startswith(f'{s}\t')) for s in ('train', 'val', 'test')}
-    commit = project_commit()
-    metrics = dict(
-        final=state['history'][-1]['summary'] if state['history'] else {},
+    parts, gn, skipped = train_step(self.family, self.net, batches, self.opt, self.sched, self.scaler, self.cfg, self.device, self.autocast, self.world)
+    dt = time.time() - t0
+    self.state['global_step'] += 1; self.state['train_time'] += dt; self.state['clips'] += self.global_batch
+    self.state['skipped'] += [f'train\t{s}' for s in skipped]
+    if self.main:
+        self.log.write(dict(step=self.state['global_step'], epoch=epoch, lr=self.sched.get_last_lr()[0], **parts, grad_norm=gn,
+                            clips_per_s=self.global_batch / dt, time_s=dt))
+    return parts
+
+@patch
+def validate(self: Run, epoch: int):
+    "The family's evaluation of the validation set, kept in the history and printed with what was evaluated."
+    res = self.family.evaluate(self.model, self.data.val, self.device, self.autocast, progress=self.main and self.cfg.progress)
+    self.state['skipped'] += [f'val\t{s}' for s in res.pop('skipped')]; res.pop('predictions')
+    self.state['history'].append(dict(epoch=epoch + 1, step=self.state['global_step'], **res))
+    what = f" ({res['setting']})" if res.get('setting') else ''
+    if self.main: print(f'epoch {epoch + 1} validation{what}: ' + ', '.join(f'{k} {v:.3f}' for k, v in res['summary'].items()))
+
+@patch
+def save_checkpoint(self: Run, epoch: int, step_in_epoch: int):
+    "checkpoint.safetensors (resumable: model, optimiser, RNG, schedule, scaler, state), model.safetensors and the skipped videos."
+    state = self.state
+    state.update(epoch=epoch, step_in_epoch=step_in_epoch, skipped=sorted(set(sum(gather_objects(state['skipped']), []))))
+    if not self.main: return
+    tensors, meta = checkpoint_tensors(self.family, self.model, self.opt)
+    save_safetensors(self.dir / 'checkpoint.safetensors', tensors, meta | state | dict(config=self.about['config'], scheduler=self.sched.state_dict(),
+                                                                                   scaler=self.scaler.state_dict()))
+    save_safetensors(self.dir / 'model.safetensors', self.family.state_dict(self.model), self.about | dict(epoch=epoch, global_step=state['global_step']))
+    (self.dir / 'skipped_videos.txt').write_text(''.join(f'{s}\n' for s in state['skipped']))
+
+# %% ../nbs/20_trainer.ipynb #c711f283
+@patch
+def evaluate_test(self: Run) -> dict | None:
+    "The family's evaluation of the test split (None without one); predictions and skipped videos joined over processes."
+    if self.data.test is None: return None
+    test = self.family.evaluate(self.model, self.data.test, self.device, self.autocast, progress=self.main and self.cfg.progress)
+    test['predictions'] = sum(gather_objects(test['predictions']), [])
+    self.state['skipped'] = sorted(set(self.state['skipped']) | {f'test\t{s}' for s in sum(gather_objects(test.pop('skipped')), [])})
+    return test
+
+@patch
+def metrics(self: Run, test: dict | None, wall_time_s: float) -> dict:
+    "metrics.json: `final` (the test summary, or the last validation's without a test split, as `final_split` says), history, cost, provenance."
+    state, cfg, commit = self.state, self.cfg, project_commit()
+    last_val = state['history'][-1]['summary'] if state['history'] else {}
+    return dict(
+        final=test['summary'] if test is not None else last_val, final_split='test' if test is not None else 'val',
         val=state['history'], test=None if test is None else {k: v for k, v in test.items() if k != 'predictions'},
-        tunable_params=count_params(model, trainable=True), total_params=count_params(model),
-        steps=state['global_step'], train_time_s=state['train_time'], wall_time_s=elapsed + time.time() - t0,
-        clips_per_s=state['clips'] / max(state['train_time'], 1e-9), skipped_videos=len(state['skipped']), skipped_by_split=by_split,
-        family=family.name, preset=cfg.preset, model_config=about['model_config'], params=asdict(cfg),
-        precision=precision, world_size=world, device=str(device),
-        device_name=torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu', torch=torch.__version__,
-        git_commit=commit['commit'], git_dirty=commit['dirty'], run_dir=str(run))
-    if main:
-        (run / 'skipped_videos.txt').write_text(''.join(f'{s}\n' for s in state['skipped']))
-        (run / 'metrics.json').write_text(json.dumps(metrics, indent=1))
+        tunable_params=count_params(self.model, trainable=True), total_params=count_params(self.model),
+        steps=state['global_step'], train_time_s=state['train_time'], wall_time_s=wall_time_s,
+        clips_per_s=state['clips'] / max(state['train_time'], 1e-9), skipped_videos=len(state['skipped']),
+        skipped_by_split={s: sum(1 for k in state['skipped'] if k.startswith(f'{s}\t')) for s in ('train', 'val', 'test')},
+        family=self.family.name, preset=cfg.preset, model_config=self.about['model_config'], params=asdict(cfg),
+        precision=self.precision, world_size=self.world, device=str(self.device),
+        device_name=torch.cuda.get_device_name(self.device) if self.device.type == 'cuda' else 'cpu', torch=torch.__version__,
+        git_commit=commit['commit'], git_dirty=commit['dirty'], run_dir=str(self.dir))
+
+@patch
+def finish(self: Run) -> dict:
+    "Test, then write metrics.json, predictions.csv, the skipped videos and the curves; the metrics."
+    test = self.evaluate_test()
+    metrics = self.metrics(test, time.time() - self.t_start)
+    if self.main:
+        (self.dir / 'skipped_videos.txt').write_text(''.join(f'{s}\n' for s in self.state['skipped']))
+        (self.dir / 'metrics.json').write_text(json.dumps(metrics, indent=1))
         if test is not None:
             import pandas as pd
-            pd.DataFrame(test['predictions']).sort_values('index').to_csv(run / 'predictions.csv', index=False)
-        plot_curves(run)
+            pd.DataFrame(test['predictions']).sort_values('index').to_csv(self.dir / 'predictions.csv', index=False)
+        plot_curves(self.dir)
     return metrics
 
 # %% ../nbs/20_trainer.ipynb #5aa8cc85

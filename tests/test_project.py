@@ -37,3 +37,25 @@ def test_profile_tiny_and_bad_labels():
     assert r['num_classes'] == 51 and r['image_size'] == 64
     bad = subprocess.run(['m2clip-profile', '--labels', 'no_such_labels'], capture_output=True, text=True)
     assert bad.returncode != 0 and "labels='no_such_labels'" in bad.stderr
+
+def imports_of(path: Path) -> set[str]:
+    "The m2clip modules a file imports anywhere in it (top level or inside a function)."
+    import ast
+    out = set()
+    for n in ast.walk(ast.parse(path.read_text())):
+        if isinstance(n, ast.ImportFrom) and n.module:
+            name = n.module if n.level == 0 else f'm2clip.{n.module}'
+            if name.startswith('m2clip.'): out.add(name.split('.')[1])
+        elif isinstance(n, ast.Import): out |= {a.name.split('.')[1] for a in n.names if a.name.startswith('m2clip.')}
+    return out
+
+# Fronts: the modules that are only commands. The loop (trainer) and the profiler carry their own console script
+# (m2clip-train, m2clip-profile) but are layers other modules build on.
+FRONTS = {'evaluate', 'fewshot', 'benchmark', 'gpu_check'}
+
+def test_fronts_stand_side_by_side():
+    "No module imports a front: each front imports only the layers below it (issue 15, item 4)."
+    scripts = re.search(r'console_scripts = (.*)', (ROOT / 'settings.ini').read_text()).group(1).split()
+    assert {s.split('=')[1].split('.')[1].split(':')[0] for s in scripts} == FRONTS | {'trainer', 'profile'}
+    offenders = {p.stem: imports_of(p) & FRONTS for p in (ROOT / 'm2clip').glob('*.py') if not p.stem.startswith('_')}
+    assert not {k: v for k, v in offenders.items() if v}, offenders
