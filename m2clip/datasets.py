@@ -14,8 +14,8 @@ import torch
 from .video import VideoError, open_video, segment_indices, dense_indices, ClipTransform
 
 # %% auto #0
-__all__ = ['SHIPPED_LABELS', 'AnnotationError', 'read_classnames', 'read_list', 'Sampling', 'sample_seed', 'VideoDataset',
-           'collate', 'ShardedSampler']
+__all__ = ['SHIPPED_LABELS', 'AnnotationError', 'read_classnames', 'check_videos', 'read_list', 'Sampling', 'sample_seed',
+           'VideoDataset', 'collate', 'ShardedSampler']
 
 # %% ../nbs/12_datasets.ipynb #35ea21d0
 class AnnotationError(ValueError):
@@ -30,6 +30,13 @@ def read_classnames(path: str | os.PathLike, param: str | None = None) -> list[s
     if not p.is_file():
         raise FileNotFoundError(f"{f'{param}={str(path)!r}' if param else path}: not a file, nor one of {', '.join(SHIPPED_LABELS)}")
     return [l.strip() for l in p.read_text().splitlines() if l.strip()]
+
+def check_videos(samples: Sequence[tuple[Path, int]], data_root, what: str) -> Sequence[tuple[Path, int]]:
+    "`samples` as they are when at least one of their videos exists (the missing ones are reported and skipped later); else one clear error, before any work."
+    if samples and not any(Path(p).is_file() for p, _ in samples):    # stops at the first video found: cheap when the data is there
+        raise FileNotFoundError(f"data_root={str(data_root)!r}: none of the {len(samples)} videos of {what} exists "
+                                f"(the first would be {samples[0][0]}); is the dataset's video folder there?")
+    return samples
 
 def read_list(list_file: str | os.PathLike, root: str | os.PathLike, num_classes: int) -> list[tuple[Path, int]]:
     "(video path, label) pairs of a list file with lines 'relative/path label'."
@@ -54,8 +61,10 @@ class Sampling:
     stride: int = 16                # dense: frames between samples (K400: 8 x 16)
     clips: int = 1                  # test views along time (e.g. 4 on K400)
     crops: int = 1                  # test views in space: 1 (centre) or 3 (three-crop)
+    random_at_test: bool = False    # test: a random frame per segment / start (CLIP-FSAR on SSv2, HMDB, UCF), not the centre
 
     def indices(self, n: int, train: bool, rng: np.random.Generator, clip: int = 0) -> np.ndarray:
+        train = train or self.random_at_test
         if self.mode == 'segment': return segment_indices(n, self.frames, train, rng, clip, self.clips)
         if self.mode == 'dense': return dense_indices(n, self.frames, self.stride, train, rng, clip, self.clips)
         raise ValueError(f"sampling mode={self.mode!r}: expected 'segment' or 'dense'")

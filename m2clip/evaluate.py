@@ -141,7 +141,7 @@ def eval_supervised(model: M2CLIP, cfg: EvalConfig, device='cpu') -> dict:
     if list(classes) != list(model.classnames):
         raise ConfigError(f'protocol=supervised: dataset={cfg.dataset!r} has {len(classes)} classes that are not the {len(model.classnames)} '
                           "the model was trained on: use protocol='zeroshot'")
-    res = evaluate_clips(model, _loader(ds, cfg), device, _autocast(cfg, device), cfg.progress)
+    res = evaluate_clips(model, _loader(ds, cfg), device, _autocast(cfg, device), cfg.progress, templates=TEMPLATES[cfg.templates])
     preds = pd.DataFrame(res['predictions'])
     heads = [h for h in ('vc', 'contrastive') if h in res]
     main = heads[0]

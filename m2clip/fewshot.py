@@ -28,7 +28,7 @@ from .trainer import train
 
 # %% auto #0
 __all__ = ['STAGE_OF', 'TRAIN_ONLY', 'EVAL_ONLY', 'COMMANDS', 'SUMMARY', 'FewShotConfig', 'check_checkpoint',
-           'check_episode_list', 'eval_set', 'fewshot_data', 'fewshot_train', 'result_dir', 'fewshot_eval',
+           'check_episode_list', 'reading', 'eval_set', 'fewshot_data', 'fewshot_train', 'result_dir', 'fewshot_eval',
            'arg_parser', 'main']
 
 # %% ../nbs/49_fewshot.ipynb #3c6c78b0
@@ -49,6 +49,8 @@ class FewShotConfig(RunConfig, MethodSettings):
     partition_seed: int = 0             # seed of a random partition
     fold: Literal[1, 2, 3] = 1          # official split of UCF101 / HMDB51 (their own readers)
     frames: int = 8                     # T frames per video (segment sampling)
+    crop: Literal['aspect', 'squash'] = 'aspect'   # frames: short side to the input size, centre crop (aspect kept) | squashed to 256/224 of it, crop (CLIP-FSAR)
+    test_frames: Literal['centre', 'random'] = 'centre'   # evaluation: each segment's centre frame | a random one, seeded (CLIP-FSAR on SSv2, HMDB, UCF)
     # episodes
     way: int = 5                        # N classes per episode
     shot: int = 1                       # K support videos per class
@@ -126,11 +128,17 @@ def check_episode_list(cfg: FewShotConfig, episodes: list) -> list:
                     f"(pass --{name} {have:g}, or another list)")
     return episodes
 
+def reading(cfg: FewShotConfig, image_size: int) -> tuple[Sampling, ClipTransform]:
+    "How a few-shot run reads a video: `frames` segments (at test their centre, or a seeded random frame), cropped as `crop` says."
+    squash = cfg.crop == 'squash'
+    return (Sampling(cfg.frames, 'segment', random_at_test=cfg.test_frames == 'random'),
+            ClipTransform(image_size, short_side=round(image_size * 256 / 224) if squash else None, squash=squash))
+
 def eval_set(cfg: FewShotConfig, split: str, image_size: int, n: int, cap_way: bool = False) -> SimpleNamespace:
     "The videos of stage `split` and `n` of its episodes (query: 1 per class; `cap_way`: at most as many ways as the stage has classes)."
     rows, names = read_stage(cfg.dataset, cfg.data_root, split, cfg.partition, cfg.partition_seed, cfg.split_root, cfg.fold)
     way = min(cfg.way, len(names)) if cap_way else cfg.way
-    videos = VideoDataset(rows, names, Sampling(cfg.frames, 'segment'), ClipTransform(image_size), train=False, on_error='skip')
+    videos = VideoDataset(rows, names, *reading(cfg, image_size), train=False, seed=cfg.seed, on_error='skip')
     if cfg.episode_list is not None and split == cfg.split: episodes = check_episode_list(cfg, load_episodes(cfg.episode_list, rows, names))
     else:
         sampler = EpisodeSampler([y for _, y in rows], way, cfg.shot, cfg.query or 1, cfg.seed, n)
@@ -141,7 +149,7 @@ def eval_set(cfg: FewShotConfig, split: str, image_size: int, n: int, cap_way: b
 def fewshot_data(cfg: FewShotConfig, image_size: int, rank: int = 0, world: int = 1) -> SimpleNamespace:
     "Training episodes of the base classes (one per process and micro-batch, sharded), val and test evaluation sets."
     rows, base = read_stage(cfg.dataset, cfg.data_root, 'train', cfg.partition, cfg.partition_seed, cfg.split_root, cfg.fold)
-    videos = VideoDataset(rows, base, Sampling(cfg.frames, 'segment'), ClipTransform(image_size), train=True, seed=cfg.seed)
+    videos = VideoDataset(rows, base, *reading(cfg, image_size), train=True, seed=cfg.seed)
     ds = EpisodeDataset(videos, EpisodeSampler([y for _, y in rows], cfg.way, cfg.shot, cfg.query or 5, cfg.seed, cfg.train_episodes))
     sampler = ShardedSampler(len(ds), 1, rank, world, shuffle=False, seed=cfg.seed)
     loader = torch.utils.data.DataLoader(ds, batch_size=1, sampler=sampler, collate_fn=first, num_workers=cfg.num_workers)

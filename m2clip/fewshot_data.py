@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
 import torch
-from .datasets import AnnotationError, VideoDataset, Sampling
+from .datasets import AnnotationError, VideoDataset, Sampling, check_videos
 from .video import ClipTransform, VideoError
 from .readers import read_split, PRESETS as DATA_PRESETS
 from .fewshot_splits import FEWSHOT_SPLITS, read_fewshot
@@ -89,7 +89,9 @@ def read_stage(dataset: str, data_root: str | os.PathLike | None, split: str, pa
                split_root: str | os.PathLike | None = None, fold: int = 1) -> tuple[list[tuple[Path, int]], list[str]]:
     "(video path, class index) pairs and class names of few-shot stage `split` (train: base, val, test: novel)."
     if split not in STAGES: raise ValueError(f"split={split!r}: expected one of {', '.join(STAGES)}")
-    if dataset in FEWSHOT_SPLITS and partition == 'auto': return read_fewshot(dataset, data_root, split, split_root)
+    if dataset in FEWSHOT_SPLITS and partition == 'auto':
+        samples, names = read_fewshot(dataset, data_root, split, split_root)
+        return check_videos(samples, data_root, f'the {split} stage of dataset={dataset!r}'), names
     if dataset in FEWSHOT_SPLITS and dataset not in DATA_PRESETS:
         raise ValueError(f"partition={partition!r}: dataset={dataset!r} has only its standard split (partition='auto'); to partition "
                          f"its videos otherwise, read them with a dataset reader ({', '.join(DATA_PRESETS)})")
@@ -98,7 +100,7 @@ def read_stage(dataset: str, data_root: str | os.PathLike | None, split: str, pa
     missing = [c for c in keep if c not in classnames]
     if missing: raise ValueError(f'data_root={str(data_root)!r}: the {split} classes {missing} are not classes of this dataset')
     new = {classnames.index(c): k for k, c in enumerate(keep)}
-    return [(p, new[y]) for p, y in samples if y in new], list(keep)
+    return check_videos([(p, new[y]) for p, y in samples if y in new], data_root, f'the {split} stage of dataset={dataset!r}'), list(keep)
 
 # %% ../nbs/42_fewshot_data.ipynb #c73c5820
 def fill_episode(ep: Episode, by_class: dict[int, list[int]], load: Callable[[int, str], object | None],

@@ -29,6 +29,7 @@ class MethodSettings:
     first_row: Literal['sum', 'relaxed'] = 'sum'    # OTAM top row: running sum (CLIP-FSAR) | the OTAM/TRX code's relaxation
     full_finetune: bool = False          # clipfsar / frozen: also train the visual encoder (CLIP-FSAR does; GPU)
     text_weight: float = 1.0             # clipfsar: w of the class-text loss (CLIP-FSAR: 1.2-3.0 by dataset)
+    template: str = 'a video of {}'      # prompt of the class names (CLIP-FSAR: 'a photo of {}')
     # MA-FSAR (method mafsar: nbs/46_mafsar_adapters.ipynb, nbs/47_mafsar.ipynb; the ablation switches of v1 Tables 3-7)
     alpha: float = 0.5                   # weight of the video-text terms: L = a/2 (L_S2T + L_Q2T) + (1 - a) L_Q2S, p likewise
     temperature: float | None = None     # video-text logits = cos / temperature (None: CLIP's logit scale)
@@ -49,7 +50,6 @@ class FSARConfig(MethodSettings):
     pretrained: str | None = None        # open_clip tag, local checkpoint file, or None (random)
     quick_gelu: bool | None = None       # backbone activation (None: as the weights say)
     image_size: int | None = None        # override the backbone's input resolution
-    template: str = 'a video of {}'      # prompt of the class names
     max_frames: int = 32                 # clipfsar, mafsar (temporal_pos): longest clip the temporal positions cover
     checkpoint: str | None = None        # m2clip: the M2-CLIP run folder or model.safetensors
     init_seed: int = 0                   # seeds every random init

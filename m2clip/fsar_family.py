@@ -59,7 +59,7 @@ FSAR_PRESETS = {'fsar-tiny': dict(model='tiny'),                              # 
 
 # %% ../nbs/48_fsar_family.ipynb #05662ffe
 OVERRIDES = ('model', 'pretrained', 'quick_gelu')          # None: as the preset says
-FIXED = ('image_size', 'template', 'max_frames')          # FSARConfig fields a few-shot run leaves at their defaults
+FIXED = ('image_size', 'max_frames')                     # FSARConfig fields a few-shot run leaves at their defaults
 
 def fsar_config(cfg) -> FSARConfig:
     "The FSARConfig of a FewShotConfig-like `cfg`; ConfigError naming the first setting that does not fit."

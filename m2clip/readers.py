@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv, json, os, re
 from pathlib import Path
 from .video import ClipTransform
-from .datasets import AnnotationError, Sampling, VideoDataset, read_classnames, read_list
+from .datasets import AnnotationError, Sampling, VideoDataset, read_classnames, read_list, check_videos
 from .synthetic import SyntheticConfig, ensure_synthetic
 
 # %% auto #0
@@ -153,5 +153,6 @@ def build_dataset(name: str, root: str | os.PathLike | None, split: str, samplin
                   synthetic: SyntheticConfig | None = None, **kw) -> tuple[VideoDataset, list[str]]:
     "A `VideoDataset` of `split` of dataset `name` and its class names."
     samples, classes = read_split(name, root, split, fold, synthetic)
+    check_videos(samples, root, f'the {split} split of dataset={name!r}')
     train = (split == 'train') if train is None else train
     return VideoDataset(samples, classes, sampling, transform, train, seed, **kw), classes

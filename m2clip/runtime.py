@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_runtime.ipynb #4317c3bd
 from __future__ import annotations
-import json, os, subprocess
+import functools, json, os, subprocess, sys
 from contextlib import nullcontext
 from pathlib import Path
 import torch
@@ -14,10 +14,10 @@ from safetensors.torch import save_file
 from .config import ConfigError
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'PROJECT_ROOT', 'resolve_device', 'resolve_precision', 'autocast_for', 'setup_distributed',
-           'teardown_distributed', 'distributed', 'world_size', 'gather', 'reduce_sum', 'gather_objects',
-           'save_safetensors', 'load_safetensors', 'safetensors_meta', 'project_commit', 'shared_path',
-           'widgets_missing', 'Milestones', 'progress_bar']
+__all__ = ['PRECISIONS', 'PROJECT_ROOT', 'resolve_device', 'cpu_native_bf16', 'warn_emulated_bf16', 'resolve_precision',
+           'autocast_for', 'setup_distributed', 'teardown_distributed', 'distributed', 'world_size', 'gather',
+           'reduce_sum', 'gather_objects', 'save_safetensors', 'load_safetensors', 'safetensors_meta', 'project_commit',
+           'shared_path', 'widgets_missing', 'Milestones', 'progress_bar']
 
 # %% ../nbs/16_runtime.ipynb #4c37ecf1
 def resolve_device(device: str = 'auto') -> torch.device:
@@ -36,12 +36,25 @@ def resolve_device(device: str = 'auto') -> torch.device:
 # %% ../nbs/16_runtime.ipynb #c52d3f11
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
 
+def cpu_native_bf16() -> bool:
+    "Does this CPU compute bf16 natively (AVX512-BF16 or AMX)? Without it a bf16 matrix product is emulated, ~40x slower than fp32."
+    info = Path('/proc/cpuinfo')
+    flags = next((l.split(':', 1)[1].split() for l in info.read_text().splitlines() if l.startswith('flags')), []) if info.is_file() else []
+    return bool({'avx512_bf16', 'amx_bf16'} & set(flags))
+
+@functools.cache
+def warn_emulated_bf16():
+    "One line, once per process: bf16 on a CPU without native bf16."
+    sys.stderr.write(f"m2clip: precision='bf16' on a CPU without native bf16 ({torch.backends.cpu.get_cpu_capability()}): bf16 matrix "
+                     "products are emulated (40x slower than fp32 on the AVX2 CPUs measured); use precision='fp32' (m2clip-bench measures both)\n")
+
 def resolve_precision(precision: str, device: torch.device) -> str:
-    "fp32 | bf16 | fp16 for `precision` on `device` ('auto': bf16/fp16 on CUDA, fp32 on CPU)."
+    "fp32 | bf16 | fp16 for `precision` on `device` ('auto': bf16/fp16 on CUDA, fp32 on CPU); bf16 on a CPU without native bf16 says so."
     if precision not in PRECISIONS: raise ConfigError(f"precision={precision!r}: expected one of {', '.join(PRECISIONS)}")
     if precision == 'auto':
         return ('bf16' if torch.cuda.is_bf16_supported() else 'fp16') if device.type == 'cuda' else 'fp32'
     if precision == 'fp16' and device.type != 'cuda': raise ConfigError("precision='fp16': needs a CUDA device (use bf16 or fp32 on a CPU)")
+    if precision == 'bf16' and device.type == 'cpu' and not cpu_native_bf16(): warn_emulated_bf16()
     return precision
 
 def autocast_for(precision: str, device: torch.device):

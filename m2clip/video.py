@@ -115,6 +115,7 @@ class ClipTransform:
     jitter: tuple[int, int] | None = None    # training: short side drawn from [lo, hi] (None: short_side)
     flip: bool = False                       # training: horizontal flip with p = 0.5 (off for direction classes)
     randaugment: bool = False                # training: RandAugment, 4 ops at magnitude 7, the same ops on every frame (SSv2)
+    squash: bool = False                     # resize to short x short, ignoring the aspect, before cropping (CLIP-FSAR: 256², crop 224)
     mean: tuple = OPENAI_DATASET_MEAN
     std: tuple = OPENAI_DATASET_STD
 
@@ -122,7 +123,7 @@ class ClipTransform:
         x = torch.from_numpy(np.ascontiguousarray(frames)).permute(0, 3, 1, 2)   # (T, H, W, 3) -> (T, 3, H, W)
         short = self.short_side or self.size
         if train and self.jitter: short = int(rng.integers(self.jitter[0], self.jitter[1] + 1))
-        x = TF.resize(x, [short], antialias=True)
+        x = TF.resize(x, [short, short] if self.squash else [short], antialias=True)
         H, W = x.shape[-2:]
         if train: top, left = int(rng.integers(0, H - self.size + 1)), int(rng.integers(0, W - self.size + 1))
         else:

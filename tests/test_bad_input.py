@@ -174,3 +174,17 @@ def test_every_gpu_check_field(tmp_path, capsys):
     for field, argv in cases.items():
         code, err = one_line_error(gpu_main, argv, capsys)
         assert code in (1, 2) and err.startswith('m2clip-gpu-check: ') and field in err, (field, err)
+
+def test_data_root_without_videos_is_refused_before_any_work(small_data, tmp_path, capsys):
+    "An existing data_root whose lists name videos that are not there: one line naming data_root, before a model or run folder exists."
+    import shutil
+    from m2clip.fewshot import main as fewshot_main
+    bare = tmp_path / 'bare'; bare.mkdir()
+    for f in ('classes.txt', 'train.txt', 'val.txt', 'test.txt'): shutil.copy(small_data / f, bare / f)
+    out = tmp_path / 'runs'
+    code, err = one_line_error(train_main, ['--dataset', 'list', '--data_root', str(bare), '--out_dir', str(out)], capsys)
+    assert code == 1 and f"data_root='{bare}': none of the 48 videos of the train split of dataset='list' exists" in err, err
+    code, err = one_line_error(fewshot_main, ['eval', '--dataset', 'list', '--partition', 'random', '--data_root', str(bare),
+                                              '--out_dir', str(out)], capsys)
+    assert code == 1 and f"data_root='{bare}': none of the" in err and "stage of dataset='list' exists" in err, err
+    assert not out.exists()                                                          # nothing written

@@ -218,7 +218,7 @@ ALT |= {(TrainConfig, 'clip_grad'): 1e-4, (TrainConfig, 'run_name'): 'other', (T
 BASE |= {(TrainConfig, 'stride'): dict(sampling='dense'), (TrainConfig, 'preset'): dict(model='tiny', pretrained='none')}
 for name in ('clip_grad', 'run_name', 'precision', 'frames', 'num_workers', 'out_dir'):
     ALT[(FewShotConfig, name)] = ALT[(TrainConfig, name)]
-ALT |= {(FewShotConfig, 'metric'): 'mean', (FewShotConfig, 'adapters'): 'gta', (FewShotConfig, 'temperature'): 0.1,
+ALT |= {(FewShotConfig, 'template'): 'a photo of {}', (FewShotConfig, 'metric'): 'mean', (FewShotConfig, 'adapters'): 'gta', (FewShotConfig, 'temperature'): 0.1,
         (FewShotConfig, 'method'): 'mafsar', (FewShotConfig, 'preset'): 'mafsar-tiny', (FewShotConfig, 'partition'): 'random',
         (FewShotConfig, 'shot'): 2, (FewShotConfig, 'query'): 2, (FewShotConfig, 'episodes'): 3,
         (FewShotConfig, 'split'): 'val', (FewShotConfig, 'train_episodes'): 3, (FewShotConfig, 'val_episodes'): 3,
@@ -254,7 +254,7 @@ def observe_task(cfg) -> dict:
         seen |= dict(train=[ds.sampler.draw(i, 0) for i in range(len(ds))], videos=ds.videos.samples, sampling=ds.videos.sampling,
                      val=data.val.episodes, test=data.test.episodes, encode_batch=data.val.encode_batch)
         ev = eval_set(cfg, cfg.split, family.image_size(mcfg), cfg.episodes)
-        seen |= dict(eval=ev.episodes, eval_videos=ev.videos.samples)
+        seen |= dict(eval=ev.episodes, eval_videos=ev.videos.samples, reading=(ds.videos.transform, ev.videos.sampling, ev.videos.transform))
     else:
         seen |= dict(videos=ds.samples, sampling=ds.sampling, transform=ds.transform, val=len(data.val.dataset))
     with torch.random.fork_rng(devices=[]):
@@ -265,14 +265,15 @@ def observe_task(cfg) -> dict:
     if any(p.requires_grad for p in model.parameters()): seen |= one_step(family, model, cfg, data, device, precision)
     return seen
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def roots(tmp_path_factory):
     "A small supervised benchmark, a few-shot one, and copies of each in another folder (data_root)."
     from m2clip.synthetic import generate, SyntheticConfig
     d = tmp_path_factory.mktemp('fields')
     sup = generate(d / 'sup', SyntheticConfig(train=16, val=4, test=4, frames=4, size=32), progress=False)
+    other = generate(d / 'other', SyntheticConfig(train=16, val=4, test=4, frames=4, size=32, seed=1), progress=False)
     few = generate(d / 'few', SyntheticConfig(train=18 * 4, val=0, test=0, frames=4, size=32, families=9), progress=False)
-    return dict(sup=sup, few=few, sup2=shutil.copytree(sup, d / 'sup2'), few2=shutil.copytree(few, d / 'few2'), out=d / 'runs')
+    return dict(sup=sup, few=few, other=other, sup2=shutil.copytree(sup, d / 'sup2'), few2=shutil.copytree(few, d / 'few2'), out=d / 'runs')
 
 def saved_list(cfg: FewShotConfig, path: Path) -> str:
     "An episodes.json of other episodes of the same stage (another seed)."
@@ -290,7 +291,7 @@ def test_task_fields(cls, f, roots, monkeypatch):
     monkeypatch.chdir(roots['out'].parent)
     few = cls is FewShotConfig
     base = cls(**(FS_TASK if few else dict(dataset='list', frames=4, batch_size=8, epochs=1, num_workers=0, device='cpu', progress=False)),
-               data_root=str(roots['few' if few else 'sup']), out_dir=str(roots['out']))
+               data_root=str(roots['few' if few else 'sup']), out_dir=str(roots['out']), run_name='field')   # not the default name: it echoes fields
     base = replace(base, **BASE.get((cls, f.name), {}))
     default = getattr(base, f.name)
     if f.name == 'data_root': alt = str(roots['few2' if few else 'sup2'])
@@ -298,3 +299,122 @@ def test_task_fields(cls, f, roots, monkeypatch):
     else: alt = alternative(cls, f, default)
     a, b = observe_task(base), observe_task(replace(base, **{f.name: alt}))
     assert differs(a, b), f'{cls.__name__}.{f.name}: a non-default value changes nothing the run derives or does'
+
+
+# ---- evaluation and prediction: the report (without its echo of the settings) on a trained run -----------------------
+
+from m2clip.evaluate import EvalConfig, PredictConfig, evaluate_run, predict_run
+
+@pytest.fixture(scope='session')
+def trained(roots):
+    "Two tiny runs of one epoch on the small benchmark, with different seeds."
+    from m2clip.trainer import train
+    kw = dict(dataset='list', data_root=str(roots['sup']), frames=4, epochs=1, batch_size=8, num_workers=0, device='cpu', progress=False,
+              out_dir=str(roots['out']))
+    return [train(**kw, seed=s, run_name=f'trained{s}')['run_dir'] for s in (0, 1)]
+
+REASONS |= {
+    (EvalConfig, 'protocol'): 'zero-shot needs UCF101 / HMDB51 split files: nbs/30_evaluate.ipynb evaluates it on their layout',
+    (EvalConfig, 'dataset'): 'each reader: nbs/13_readers.ipynb; the report names it (nbs/30_evaluate.ipynb)',
+    (EvalConfig, 'fold'): 'UCF101 / HMDB51 folds: nbs/13_readers.ipynb', (EvalConfig, 'splits'): 'zero-shot only (see protocol)',
+    (EvalConfig, 'model'): 'a backbone override of a trained run: nbs/30_evaluate.ipynb (load_model with overrides)',
+    (EvalConfig, 'pretrained'): 'test_pretrained_weights_reach_the_model; load_model overrides: nbs/30_evaluate.ipynb',
+    (EvalConfig, 'batch_size'): 'batches change no number by design: nbs/30_evaluate.ipynb', (EvalConfig, 'num_workers'): 'as batch_size',
+    (EvalConfig, 'device'): RUN_REASONS['device'], (EvalConfig, 'progress'): RUN_REASONS['progress'],
+    (PredictConfig, 'model'): 'as EvalConfig.model', (PredictConfig, 'pretrained'): 'as EvalConfig.pretrained',
+    (PredictConfig, 'device'): RUN_REASONS['device'],
+}
+ALT |= {(EvalConfig, 'split'): 'train', (EvalConfig, 'views'): '2x1', (EvalConfig, 'frames'): 2, (EvalConfig, 'sampling'): 'dense',
+        (EvalConfig, 'stride'): 2, (EvalConfig, 'precision'): 'bf16', (EvalConfig, 'quick_gelu'): True,
+        (PredictConfig, 'labels'): 'moving something up, something growing', (PredictConfig, 'top_k'): 2, (PredictConfig, 'frames'): 2,
+        (PredictConfig, 'quick_gelu'): True}
+BASE |= {(EvalConfig, 'stride'): dict(sampling='dense')}
+
+@pytest.mark.parametrize('f', fields(EvalConfig), ids=lambda f: f.name)
+def test_eval_fields(f, roots, trained, tmp_path):
+    if (EvalConfig, f.name) in REASONS: pytest.skip(REASONS[(EvalConfig, f.name)])
+    base = replace(EvalConfig(checkpoint=trained[0], dataset='list', data_root=str(roots['sup']), num_workers=0, device='cpu'),
+                   **BASE.get((EvalConfig, f.name), {}))
+    alt = dict(checkpoint=trained[1], data_root=str(roots['other']), out=str(tmp_path / 'out')).get(f.name) or alternative(EvalConfig, f, getattr(base, f.name))
+    def seen(cfg):
+        from m2clip.evaluate import _autocast, _dataset, load_model, settings
+        with _autocast(cfg, 'cpu')(): dtype = (torch.ones(2, 2) @ torch.ones(2, 2)).dtype          # the precision it derives
+        model = load_model(cfg.checkpoint, device='cpu'); full = settings(cfg, model.trained_with)
+        ds = _dataset(model, full, full.split, full.fold)[0]                                      # and the clips it reads
+        dtype = (dtype, ds.sampling, ds.sampling.indices(12, False, None).tolist())
+        return {k: v for k, v in evaluate_run(cfg).items() if k != 'settings'} | dict(files=sorted(tmp_path.rglob('*')), dtype=dtype)
+    assert differs(seen(base), seen(replace(base, **{f.name: alt}))), f'EvalConfig.{f.name}: a non-default value changes nothing'
+
+@pytest.mark.parametrize('f', fields(PredictConfig), ids=lambda f: f.name)
+def test_predict_fields(f, roots, trained, tmp_path):
+    if (PredictConfig, f.name) in REASONS: pytest.skip(REASONS[(PredictConfig, f.name)])
+    base = PredictConfig(checkpoint=trained[0], device='cpu')
+    labels = tmp_path / 'labels.txt'; labels.write_text('moving something down\nsomething shrinking\n')
+    alt = dict(checkpoint=trained[1], labels_file=str(labels)).get(f.name) or alternative(PredictConfig, f, getattr(base, f.name))
+    video = [str(roots['sup'] / 'videos' / 'test' / '00000.mp4')]
+    assert differs(predict_run(video, base), predict_run(video, replace(base, **{f.name: alt}))), f'PredictConfig.{f.name}: changes nothing'
+
+# ---- the profiler, the generated data, the benchmark and the GPU check ------------------------------------------------
+
+from m2clip.profile import ProfileConfig, _report
+from m2clip.synthetic import SyntheticConfig, generate
+from m2clip.benchmark import BenchConfig, build_model, precisions
+from m2clip.config import int_list
+from m2clip.gpu_check import GPUCheckConfig
+
+ALT |= {(SyntheticConfig, 'size'): 24, (ProfileConfig, 'preset'): 'release-k400', (ProfileConfig, 'model'): 'ViT-B-32', (ProfileConfig, 'image_size'): 32,
+        (ProfileConfig, 'labels'): 'hmdb51'}
+BASE |= {(ProfileConfig, n): dict(preset='fsar-tiny') for n in ('way', 'shot', 'query')}
+
+@pytest.mark.parametrize('f', fields(ProfileConfig), ids=lambda f: f.name)
+def test_profile_fields(f):
+    base = replace(ProfileConfig(preset='tiny'), **BASE.get((ProfileConfig, f.name), {}))
+    alt = alternative(ProfileConfig, f, getattr(base, f.name))
+    assert differs(_report(base.validate()), _report(replace(base, **{f.name: alt}).validate())), f'ProfileConfig.{f.name}: changes nothing'
+
+@pytest.mark.parametrize('f', fields(SyntheticConfig), ids=lambda f: f.name)
+def test_synthetic_fields(f, tmp_path):
+    "Each field changes the generated files (lists, classes, video bytes)."
+    import hashlib
+    base = SyntheticConfig(train=2, val=1, test=1, frames=2, size=16, families=1)
+    def seen(cfg, d):
+        root = generate(tmp_path / d, cfg, progress=False)
+        return {str(p.relative_to(root)): hashlib.md5(p.read_bytes()).hexdigest() for p in sorted(root.rglob('*')) if p.is_file() and p.name != 'manifest.json'}
+    alt = replace(base, **{f.name: alternative(SyntheticConfig, f, getattr(base, f.name))})
+    assert differs(seen(base, 'a'), seen(alt, 'b')), f'SyntheticConfig.{f.name}: changes nothing'
+
+BENCH_SEEN = {   # what the benchmark derives from a field before measuring; the rest is measured (REASONS)
+    'preset': lambda c: build_model(c, 'meta').cfg, 'model': lambda c: build_model(c, 'meta').cfg.model,
+    'labels': lambda c: build_model(c, 'meta').classnames, 'frames': lambda c: int_list(c, 'frames'),
+    'batch_sizes': lambda c: int_list(c, 'batch_sizes'), 'loader_workers': lambda c: int_list(c, 'loader_workers', 0),
+    'precisions': lambda c: precisions(c, torch.device('cpu')), 'device': lambda c: c.device,
+}
+REASONS |= {(BenchConfig, n): f'measured, not derived: the end-to-end run in nbs/50_benchmark.ipynb ({why})' for n, why in dict(
+    repeats='the timed calls per setting', checkpointing='the train+checkpointing rows', gemm_size='the peak and the targets judged',
+    text_path='the text_path section', fewshot_episodes='the few-shot section', loader_clips='the loader rows', videos='the loader videos',
+    threads='torch threads', out='the files written', progress='one line per measurement').items()}
+REASONS |= {(GPUCheckConfig, f.name): 'needs a CUDA device: nbs/51_gpu_check.ipynb tests each check with fakes; m2clip-gpu-check on a GPU'
+            for f in fields(GPUCheckConfig)}
+ALT |= {(BenchConfig, 'preset'): 'tiny', (BenchConfig, 'model'): 'ViT-B-32', (BenchConfig, 'labels'): 'hmdb51', (BenchConfig, 'frames'): '8',
+        (BenchConfig, 'batch_sizes'): '1', (BenchConfig, 'loader_workers'): '0', (BenchConfig, 'precisions'): 'fp32', (BenchConfig, 'device'): 'cpu'}
+
+@pytest.mark.parametrize('f', fields(BenchConfig), ids=lambda f: f.name)
+def test_bench_fields(f):
+    if (BenchConfig, f.name) in REASONS: pytest.skip(REASONS[(BenchConfig, f.name)])
+    base = BenchConfig()
+    alt = replace(base, **{f.name: alternative(BenchConfig, f, getattr(base, f.name))})
+    assert differs(BENCH_SEEN[f.name](base), BENCH_SEEN[f.name](alt)), f'BenchConfig.{f.name}: changes nothing'
+
+def test_every_config_is_swept():
+    "Every config dataclass of the package is in this file, and each of its fields has a test or a stated reason."
+    import importlib, pkgutil, m2clip
+    found = set()
+    for m in pkgutil.iter_modules(m2clip.__path__):
+        mod = importlib.import_module(f'm2clip.{m.name}')
+        found |= {v for k, v in vars(mod).items() if k.endswith('Config') and dataclasses.is_dataclass(v) and v.__module__ == mod.__name__}
+    swept = {M2CLIPConfig, TEDConfig, HeadsConfig, FSARConfig, MAFSARAdapterConfig, TrainConfig, FewShotConfig, EvalConfig, PredictConfig,
+             ProfileConfig, SyntheticConfig, BenchConfig, GPUCheckConfig}
+    others = {RunConfig: 'its fields are TrainConfig\'s and FewShotConfig\'s, swept there'}
+    from m2clip.datasets import Sampling
+    assert found - swept - set(others) == set(), found - swept
+    for cls in (GPUCheckConfig,): assert all((cls, f.name) in REASONS for f in fields(cls))
