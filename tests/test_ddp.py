@@ -23,7 +23,9 @@ def test_two_processes_match_one(small_data, tmp_path):
 def test_two_processes_with_gradient_accumulation_match_one(small_data, tmp_path):
     "2 processes x 2 micro-batches of 2 clips (DDP's no_sync on the first) train like one process with batches of 8."
     out, env = tmp_path / 'runs', dict(os.environ, OMP_NUM_THREADS='1')
-    common = dict(epochs=1, ckpt_every=0, heads='vc,cmc,cmlm')   # per-sample losses; the contrastive one is over the micro-batch by design
+    # per-sample losses only: the contrastive loss is over the (micro-)batch by design, and CMLM averages over the masked
+    # tokens of a micro-batch, so accumulating micro-batches weights its tokens a little differently (noted in issue 15)
+    common = dict(epochs=1, ckpt_every=0, heads='vc,cmc')
     subprocess.run(['torchrun', '--standalone', '--nproc_per_node', '2', shutil.which('m2clip-train'),
                     *train_args(small_data, out, run_name='ddp', batch_size=2, grad_accum=2, **common)], check=True, capture_output=True, env=env)
     subprocess.run(['m2clip-train', *train_args(small_data, out, run_name='single', batch_size=8, **common)], check=True, capture_output=True, env=env)

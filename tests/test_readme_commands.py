@@ -65,8 +65,8 @@ def test_readme_profile_commands_run_as_written(cmd):
 # own (their videos, their K400 run). The others need a real dataset or a GPU; they parse above, and the reason is here.
 SMALL = {
     'm2clip-train': ['--epochs', '1', '--dataset', 'list', '--data_root', '{small}', '--num_workers', '0', '--progress', 'false'],
-    'm2clip-fewshot': ['--episodes', '20', '--frames', '2', '--train_episodes', '4', '--val_episodes', '4', '--num_workers', '0',
-                       '--progress', 'false'],
+    'm2clip-fewshot eval': ['--episodes', '20', '--frames', '2', '--num_workers', '0', '--progress', 'false'],
+    'm2clip-fewshot train': ['--frames', '2', '--train_episodes', '4', '--val_episodes', '4', '--num_workers', '0', '--progress', 'false'],
     'm2clip-predict': ['--device', 'cpu'],
     'm2clip-bench': ['--preset', 'tiny', '--frames', '4', '--batch_sizes', '1', '--repeats', '1', '--fewshot_episodes', '20',
                      '--loader_workers', '0', '--loader_clips', '2', '--text_path', 'false', '--checkpointing', 'false',
@@ -94,7 +94,7 @@ def not_here(cmd: str) -> str | None:
 
 def test_every_readme_command_is_run_or_says_why():
     runnable = [c for c in COMMANDS if not not_here(c)]
-    assert all(c.split()[0] in {p.split()[0] for p in SMALL} or c.startswith('m2clip-gpu-check') for c in runnable), runnable
+    assert all(' '.join(c.split()[:2]) in SMALL or c.split()[0] in SMALL or c.startswith('m2clip-gpu-check') for c in runnable), runnable
     assert len(runnable) >= 12
 
 def test_readme_commands_run_at_small_scale(small_data, tmp_path):
@@ -112,7 +112,7 @@ def test_readme_commands_run_at_small_scale(small_data, tmp_path):
     for cmd in COMMANDS:
         if not_here(cmd): continue
         argv = [REPLACE.get(a, a).format(**fill) for a in shlex.split(cmd)]
-        key = ' '.join(argv[:2]) if argv[0] == 'papermill' else argv[0]
+        key = ' '.join(argv[:2]) if argv[0] in ('papermill', 'm2clip-fewshot') else argv[0]
         argv += [a.format(**fill) for a in SMALL.get(key, [])]
         if argv[0] == 'papermill': argv = [sys.executable, '-m', 'papermill', *argv[1:], '--no-progress-bar']
         r = subprocess.run(argv, cwd=work, capture_output=True, text=True, env=env, timeout=900)
