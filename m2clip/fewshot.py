@@ -25,6 +25,7 @@ from .fsar_family import FSAR_PRESETS, METHODS, TEST_TIME, method_of, fsar_confi
 from .fewshot_models import FewShotCLIP, MethodSettings
 from .protocol import EpisodeRun, evaluate_episodes, save_episodes, load_episodes
 from .trainer import train
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['STAGE_OF', 'TRAIN_ONLY', 'EVAL_ONLY', 'COMMANDS', 'SUMMARY', 'FewShotConfig', 'check_checkpoint',
@@ -83,27 +84,29 @@ class FewShotConfig(RunConfig, MethodSettings):
     def base_lr(self, global_batch: int) -> float: return self.lr
     def make_data(self, image_size: int, rank: int = 0, world: int = 1, device=torch.device('cpu')): return fewshot_data(self, image_size, rank, world)
 
-    def validate(self) -> FewShotConfig:
-        "Check every field up front; ConfigError naming the first bad one."
-        check_types(self); self.validate_run()
-        for name, lo in dict(frames=1, way=2, shot=1, query=1, episodes=1, train_episodes=1, val_episodes=1, partition_seed=0, encode_batch=1).items():
-            v = getattr(self, name); require(v is None or v >= lo, name, v, f'an integer >= {lo}')
-        require(self.lam > 0, 'lam', self.lam, 'a number > 0')
-        require(0 <= self.alpha <= 1, 'alpha', self.alpha, 'a number in [0, 1]')
-        require(self.temperature is None or self.temperature > 0, 'temperature', self.temperature, 'a number > 0 or None')
-        require(self.text_weight >= 0, 'text_weight', self.text_weight, 'a number >= 0')
-        require_folder('data_root', self.data_root, f'the folder of the {self.dataset} videos (an existing folder)', optional=self.dataset == 'synthetic')
-        require(self.split_root is None or Path(self.split_root).is_dir(), 'split_root', self.split_root,
-                'an existing folder with classes.json and {train,val,test}_few_shot.txt')
-        require(self.partition in ('auto', 'random') or Path(self.partition).is_dir(), 'partition', self.partition,
-                'auto, random or a folder with base.txt, val.txt and novel.txt')
-        require(self.episode_list is None or Path(self.episode_list).is_file(), 'episode_list', self.episode_list, 'a saved episodes.json file')
-        method = method_of(self.method)
-        require(method.checkpoint != 'm2clip' or self.checkpoint is not None, 'checkpoint', self.checkpoint,
-                f"an M2-CLIP run folder or model.safetensors with method={self.method!r}")
-        if self.checkpoint is not None: check_checkpoint(self)
-        fsar_config(self)
-        return self
+# %% ../nbs/49_fewshot.ipynb #811e7448
+@patch
+def validate(self: FewShotConfig) -> FewShotConfig:
+    "Check every field up front; ConfigError naming the first bad one."
+    check_types(self); self.validate_run()
+    for name, lo in dict(frames=1, way=2, shot=1, query=1, episodes=1, train_episodes=1, val_episodes=1, partition_seed=0, encode_batch=1).items():
+        v = getattr(self, name); require(v is None or v >= lo, name, v, f'an integer >= {lo}')
+    require(self.lam > 0, 'lam', self.lam, 'a number > 0')
+    require(0 <= self.alpha <= 1, 'alpha', self.alpha, 'a number in [0, 1]')
+    require(self.temperature is None or self.temperature > 0, 'temperature', self.temperature, 'a number > 0 or None')
+    require(self.text_weight >= 0, 'text_weight', self.text_weight, 'a number >= 0')
+    require_folder('data_root', self.data_root, f'the folder of the {self.dataset} videos (an existing folder)', optional=self.dataset == 'synthetic')
+    require(self.split_root is None or Path(self.split_root).is_dir(), 'split_root', self.split_root,
+            'an existing folder with classes.json and {train,val,test}_few_shot.txt')
+    require(self.partition in ('auto', 'random') or Path(self.partition).is_dir(), 'partition', self.partition,
+            'auto, random or a folder with base.txt, val.txt and novel.txt')
+    require(self.episode_list is None or Path(self.episode_list).is_file(), 'episode_list', self.episode_list, 'a saved episodes.json file')
+    method = method_of(self.method)
+    require(method.checkpoint != 'm2clip' or self.checkpoint is not None, 'checkpoint', self.checkpoint,
+            f"an M2-CLIP run folder or model.safetensors with method={self.method!r}")
+    if self.checkpoint is not None: check_checkpoint(self)
+    fsar_config(self)
+    return self
 
 def _kind(meta: dict) -> str:
     "What a trained model is, in words: 'an M2-CLIP run' or 'a trained <method> run'."

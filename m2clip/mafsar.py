@@ -14,6 +14,7 @@ from .encoders import TextEncoder
 from .metrics import class_distances, metric_kwargs
 from .fewshot_models import FSARConfig, FewShotCLIP
 from .mafsar_adapters import MAFSARAdapterConfig, MAFSAREncoder
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['MAFSAR_PRESETS', 'TPCM', 'adapter_config', 'MAFSAR', 'mafsar_loss']
@@ -79,24 +80,30 @@ class MAFSAR(FewShotCLIP):
         q = f if self.tpcm_q is None else self.tpcm_q.query(f)
         return torch.cat([q, f.mean(1, keepdim=True)], 1)
 
-    def text_logits(self, pooled: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        "cos(F_avg, w_n) / tau over the class texts (..., N, D')."
-        scale = self.logit_scale if self.cfg.temperature is None else 1 / self.cfg.temperature
-        return scale * F.normalize(pooled.float(), dim=-1) @ F.normalize(text.float(), dim=-1).transpose(-1, -2)
+# %% ../nbs/47_mafsar.ipynb #38826a05
+@patch
+def text_logits(self: MAFSAR, pooled: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+    "cos(F_avg, w_n) / tau over the class texts (..., N, D')."
+    scale = self.logit_scale if self.cfg.temperature is None else 1 / self.cfg.temperature
+    return scale * F.normalize(pooled.float(), dim=-1) @ F.normalize(text.float(), dim=-1).transpose(-1, -2)
 
-    def q2s_logits(self, q, s, s_labels, way):
-        return -class_distances(q[..., :-1, :].float(), s[..., :-1, :].float(), s_labels, way, self.cfg.metric, self.cfg.shots,
-                                **metric_kwargs(self.cfg.metric, self.cfg))
+@patch
+def q2s_logits(self: MAFSAR, q, s, s_labels, way):
+    return -class_distances(q[..., :-1, :].float(), s[..., :-1, :].float(), s_labels, way, self.cfg.metric, self.cfg.shots,
+                            **metric_kwargs(self.cfg.metric, self.cfg))
 
-    def episode_logits(self, q, s, s_labels, way, text):
-        "log p, p = alpha * p_Q2T + (1 - alpha) * p_Q2S: (..., Nq, way)."
-        a = self.cfg.alpha
-        p = a * self.text_logits(q[..., -1, :], text).softmax(-1) + (1 - a) * self.q2s_logits(q, s, s_labels, way).softmax(-1)
-        return p.clamp_min(1e-12).log()
+@patch
+def episode_logits(self: MAFSAR, q, s, s_labels, way, text):
+    "log p, p = alpha * p_Q2T + (1 - alpha) * p_Q2S: (..., Nq, way)."
+    a = self.cfg.alpha
+    p = a * self.text_logits(q[..., -1, :], text).softmax(-1) + (1 - a) * self.q2s_logits(q, s, s_labels, way).softmax(-1)
+    return p.clamp_min(1e-12).log()
 
-    def loss(self, batch: dict) -> dict[str, torch.Tensor]:
-        "alpha/2 (L_S2T + L_Q2T) + (1 - alpha) L_Q2S of one training episode (`mafsar_loss`)."
-        return mafsar_loss(self, batch, self.logit_scale.device)
+# %% ../nbs/47_mafsar.ipynb #16bc8cb5
+@patch
+def loss(self: MAFSAR, batch: dict) -> dict[str, torch.Tensor]:
+    "alpha/2 (L_S2T + L_Q2T) + (1 - alpha) L_Q2S of one training episode (`mafsar_loss`)."
+    return mafsar_loss(self, batch, self.logit_scale.device)
 
 def mafsar_loss(model: MAFSAR, batch: dict, device) -> dict[str, torch.Tensor]:
     "Loss parts of one training episode: alpha/2 (L_S2T + L_Q2T) + (1 - alpha) L_Q2S."
@@ -110,7 +117,6 @@ def mafsar_loss(model: MAFSAR, batch: dict, device) -> dict[str, torch.Tensor]:
     s2t, q2t = kl(model.text_logits(s[:, -1], text), s_lab), kl(model.text_logits(q[:, -1], text), q_lab)
     a = model.cfg.alpha
     return dict(loss=a * (s2t + q2t) / 2 + (1 - a) * q2s, q2s=q2s, s2t=s2t, q2t=q2t)
-
 
 # %% ../nbs/47_mafsar.ipynb #f51d74b3
 MAFSAR_PRESETS = {'mafsar-tiny': dict(model='tiny', method='mafsar'),

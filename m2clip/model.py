@@ -15,6 +15,7 @@ from .adapters import TEDConfig
 from .encoders import VideoEncoder, TextEncoder, DEFAULT_TEMPLATES
 from .heads import HeadsConfig, contrastive_loss, cmc_loss, zeroshot_probs, LabelMasker, CMLMHead, mlm_loss
 from .runtime import gather
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['HEADS', 'PRESETS', 'M2CLIPConfig', 'parse_heads', 'preset', 'CMLMInputs', 'M2CLIP']
@@ -94,39 +95,46 @@ class M2CLIP(nn.Module):
         "Label text features w (C, D) (cached frozen prefix; gradients reach the Text-Adapters)."
         return self.text.encode_labels(self.classnames if classnames is None else classnames, templates or self.cfg.templates[:1])
 
-    def cmlm_inputs(self, labels: torch.Tensor, seeds: torch.Tensor | None = None) -> CMLMInputs:
-        "The CMLM head's masked prompts for class indices `labels` (B,), sample i masked from `seeds[i]`."
-        h = self.cfg.heads
-        tokens, mask, targets = self.masker(labels.cpu(), h.mask_ratio, None if seeds is None else seeds.cpu())
-        dev = self.cmlm.mask_embedding.device
-        tokens, mask, targets = tokens.to(dev), mask.to(dev), targets.to(dev)
-        x = self.text.embed(tokens, mask, self.cmlm.mask_embedding)     # [MASK] token embedding + position embedding
-        return CMLMInputs(tokens, mask, targets, x, self.text.attention_mask(tokens, causal=h.cmlm_causal))
+# %% ../nbs/04_model.ipynb #ee429989
+@patch
+def cmlm_inputs(self: M2CLIP, labels: torch.Tensor, seeds: torch.Tensor | None = None) -> CMLMInputs:
+    "The CMLM head's masked prompts for class indices `labels` (B,), sample i masked from `seeds[i]`."
+    h = self.cfg.heads
+    tokens, mask, targets = self.masker(labels.cpu(), h.mask_ratio, None if seeds is None else seeds.cpu())
+    dev = self.cmlm.mask_embedding.device
+    tokens, mask, targets = tokens.to(dev), mask.to(dev), targets.to(dev)
+    x = self.text.embed(tokens, mask, self.cmlm.mask_embedding)     # [MASK] token embedding + position embedding
+    return CMLMInputs(tokens, mask, targets, x, self.text.attention_mask(tokens, causal=h.cmlm_causal))
 
-    def cmlm_logits(self, c: CMLMInputs, frames: torch.Tensor) -> torch.Tensor:
-        "Word logits (B, n, V): the masked prompts through the (adapted) text tower, then Eq. 12 with frames (B, T, D)."
-        return self.cmlm(self.text.blocks(c.x, attn_mask=c.attn_mask), frames)
+@patch
+def cmlm_logits(self: M2CLIP, c: CMLMInputs, frames: torch.Tensor) -> torch.Tensor:
+    "Word logits (B, n, V): the masked prompts through the (adapted) text tower, then Eq. 12 with frames (B, T, D)."
+    return self.cmlm(self.text.blocks(c.x, attn_mask=c.attn_mask), frames)
 
-    def forward(self, video: torch.Tensor, labels: torch.Tensor, seeds: torch.Tensor | None = None) -> dict:
-        "Losses of the active heads for a batch (B, T, 3, H, W) with class indices (B,), and their weighted sum."
-        h, out = self.cfg.heads, {}
-        frames, v = self.video(video)
-        if h.contrastive or h.cmc: w_all = self.label_features()
-        if h.contrastive:  # over the global batch when distributed
-            out['contrastive'] = contrastive_loss(gather(v), gather(w_all[labels]), gather(labels), self.logit_scale, h.kl_target)
-        if h.cmc: out['cmc'] = cmc_loss(v, w_all, labels, self.logit_scale, h.cmc_double_softmax)
-        if h.cmlm:
-            c = self.cmlm_inputs(labels, seeds)
-            out['cmlm'] = mlm_loss(self.cmlm_logits(c, frames), c.targets)
-        if h.vc: out['vc'] = F.cross_entropy(self.vc(v), labels)
-        if not out: raise ValueError("no head is active: set at least one of heads.contrastive/cmc/cmlm/vc")
-        out['loss'] = sum(getattr(h, f'w_{k}') * out[k] for k in HEADS if k in out)
-        return out
+# %% ../nbs/04_model.ipynb #78aa9a6e
+@patch
+def forward(self: M2CLIP, video: torch.Tensor, labels: torch.Tensor, seeds: torch.Tensor | None = None) -> dict:
+    "Losses of the active heads for a batch (B, T, 3, H, W) with class indices (B,), and their weighted sum."
+    h, out = self.cfg.heads, {}
+    frames, v = self.video(video)
+    if h.contrastive or h.cmc: w_all = self.label_features()
+    if h.contrastive:  # over the global batch when distributed
+        out['contrastive'] = contrastive_loss(gather(v), gather(w_all[labels]), gather(labels), self.logit_scale, h.kl_target)
+    if h.cmc: out['cmc'] = cmc_loss(v, w_all, labels, self.logit_scale, h.cmc_double_softmax)
+    if h.cmlm:
+        c = self.cmlm_inputs(labels, seeds)
+        out['cmlm'] = mlm_loss(self.cmlm_logits(c, frames), c.targets)
+    if h.vc: out['vc'] = F.cross_entropy(self.vc(v), labels)
+    if not out: raise ValueError("no head is active: set at least one of heads.contrastive/cmc/cmlm/vc")
+    out['loss'] = sum(getattr(h, f'w_{k}') * out[k] for k in HEADS if k in out)
+    return out
 
-    @torch.no_grad()
-    def predict(self, video: torch.Tensor, classnames: Sequence[str] | None = None,
-                templates: Sequence[str] | None = None, head: str = 'contrastive') -> torch.Tensor:
-        "Class probabilities (B, C): Eq. 11 against any label list (`head='contrastive'`), or the VC head ('vc')."
+# %% ../nbs/04_model.ipynb #4f0005b8
+@patch
+def predict(self: M2CLIP, video: torch.Tensor, classnames: Sequence[str] | None = None,
+            templates: Sequence[str] | None = None, head: str = 'contrastive') -> torch.Tensor:
+    "Class probabilities (B, C): Eq. 11 against any label list (`head='contrastive'`), or the VC head ('vc')."
+    with torch.no_grad():
         _, v = self.video(video)
         if head == 'vc':
             if self.vc is None: raise ValueError("head='vc': this model was built without the VC head")
@@ -134,21 +142,25 @@ class M2CLIP(nn.Module):
         if head != 'contrastive': raise ValueError(f"head={head!r}: expected 'contrastive' or 'vc'")
         return zeroshot_probs(v, self.label_features(classnames, templates or self.cfg.templates), self.logit_scale)
 
-    def param_groups(self, weight_decay: float) -> list[dict]:
-        "AdamW groups of the trainable parameters: `weight_decay` on ndim > 1, none on 1-d; `lr_scale` 1, or `cfg.text_lr_scale` for the Text-Adapters."
-        groups: dict = {}
-        for n, p in self.named_parameters():
-            if not p.requires_grad: continue
-            text = n.startswith(('text.', 'cmlm.adapter.'))          # Text-Adapters: text tower and CMLM block
-            groups.setdefault((text, p.ndim <= 1), []).append(p)
-        return [dict(params=groups[k], weight_decay=0.0 if k[1] else weight_decay,
-                     lr_scale=self.cfg.text_lr_scale if k[0] else 1.0)
-                for k in ((False, False), (False, True), (True, False), (True, True)) if k in groups]
+# %% ../nbs/04_model.ipynb #debf139c
+@patch
+def param_groups(self: M2CLIP, weight_decay: float) -> list[dict]:
+    "AdamW groups of the trainable parameters: `weight_decay` on ndim > 1, none on 1-d; `lr_scale` 1, or `cfg.text_lr_scale` for the Text-Adapters."
+    groups: dict = {}
+    for n, p in self.named_parameters():
+        if not p.requires_grad: continue
+        text = n.startswith(('text.', 'cmlm.adapter.'))          # Text-Adapters: text tower and CMLM block
+        groups.setdefault((text, p.ndim <= 1), []).append(p)
+    return [dict(params=groups[k], weight_decay=0.0 if k[1] else weight_decay,
+                 lr_scale=self.cfg.text_lr_scale if k[0] else 1.0)
+            for k in ((False, False), (False, True), (True, False), (True, True)) if k in groups]
 
-    def trainable_state_dict(self) -> dict[str, torch.Tensor]:
-        "The trained weights only: adapters and heads (what a checkpoint needs)."
-        return trainable_state_dict(self)
+@patch
+def trainable_state_dict(self: M2CLIP) -> dict[str, torch.Tensor]:
+    "The trained weights only: adapters and heads (what a checkpoint needs)."
+    return trainable_state_dict(self)
 
-    def load_trainable_state_dict(self, sd: dict[str, torch.Tensor]):
-        "Load adapter and head weights; the names and shapes must be exactly this model's trainable parameters."
-        load_trainable_state_dict(self, sd)
+@patch
+def load_trainable_state_dict(self: M2CLIP, sd: dict[str, torch.Tensor]):
+    "Load adapter and head weights; the names and shapes must be exactly this model's trainable parameters."
+    load_trainable_state_dict(self, sd)
