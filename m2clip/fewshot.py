@@ -95,6 +95,7 @@ def validate(self: FewShotConfig) -> FewShotConfig:
     require(0 <= self.alpha <= 1, 'alpha', self.alpha, 'a number in [0, 1]')
     require(self.temperature is None or self.temperature > 0, 'temperature', self.temperature, 'a number > 0 or None')
     require(self.text_weight >= 0, 'text_weight', self.text_weight, 'a number >= 0')
+    require(self.template.count('{}') == 1, 'template', self.template, "a prompt with one {} where the class name goes, e.g. 'a photo of {}'")
     require_folder('data_root', self.data_root, f'the folder of the {self.dataset} videos (an existing folder)', optional=self.dataset == 'synthetic')
     require(self.split_root is None or Path(self.split_root).is_dir(), 'split_root', self.split_root,
             'an existing folder with classes.json and {train,val,test}_few_shot.txt')
