@@ -99,7 +99,8 @@ class SyntheticConfig:
     families: int = 5        # motion pairs rendered: 5 (the M2-CLIP benchmark, 10 classes) up to 9 (the few-shot one, 18)
 
 # the few-shot benchmark: 9 pairs, 24 clips per class (all in one split: few-shot partitions classes, not videos)
-FEWSHOT_SYNTHETIC = SyntheticConfig(train=18 * 24, val=0, test=0, families=9)
+FEWSHOT_SYNTHETIC = SyntheticConfig(train=18 * 24, val=0, test=0, families=9)   # one pool of videos (the files lie under videos/train/):
+                                                                                # the few-shot partition splits it by class into base / val / novel (nbs/42)
 
 SPLITS = ('train', 'val', 'test')
 
@@ -113,7 +114,7 @@ def generate(root: str | Path, cfg: SyntheticConfig = SyntheticConfig(), progres
     for s, split in enumerate(SPLITS):
         (root / 'videos' / split).mkdir()
         lines = []
-        for i in progress_bar(range(getattr(cfg, split)), desc=f'synthetic {split}', disable=not progress):
+        for i in progress_bar(range(getattr(cfg, split)), desc=f'synthetic {split}', disable=not progress or getattr(cfg, split) == 0):
             label = i % len(classes)
             rel = f'videos/{split}/{i:05d}.mp4'
             write_video(root / rel, render(label, np.random.default_rng([cfg.seed, s, i]), cfg.frames, cfg.size), cfg.fps)
