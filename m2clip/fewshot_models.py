@@ -13,7 +13,7 @@ from einops import rearrange
 from .backbone import load_clip, model_config as backbone_config, freeze
 from .adapters import TEDConfig
 from .encoders import VideoEncoder, TextEncoder
-from .metrics import class_distances, metric_kwargs
+from .metrics import class_distances, metric_kwargs, prototypes
 from .family import checkpoint_meta, load_checkpoint
 
 # %% auto #0
@@ -25,6 +25,7 @@ class MethodSettings:
     "The settings of a few-shot method that a run sets by name (FewShotConfig is built on them; FSARConfig adds the backbone)."
     metric: str = 'otam'                 # matching metric: otam | mean | bimhm | trx (nbs/41_metrics); eval of a trained run: the test-time one
     shots: Literal['mean', 'min', 'avg'] = 'mean'   # K > 1: frame-wise mean prototype (CLIP-FSAR) | nearest shot | mean distance
+    merge_shots: Literal['after', 'before'] = 'after'   # clipfsar, K > 1: shots modulated one by one, then `shots` | averaged before the modulation layer (CLIP-FSAR's code)
     lam: float = 0.5                     # OTAM soft-min temperature (CLIP-FSAR: 0.5)
     first_row: Literal['sum', 'relaxed'] = 'sum'    # OTAM top row: running sum (CLIP-FSAR) | the OTAM/TRX code's relaxation
     full_finetune: bool = False          # clipfsar / frozen: also train the visual encoder (CLIP-FSAR does; GPU)
@@ -137,11 +138,21 @@ class CLIPFSAR(FewShotCLIP):
         return self.modulation(x + self.modulation.pos[:L])
 
     def support_head(self, f, text):
-        "[v_1..v_T; w_y] -> the layer -> its first T outputs."
+        "[v_1..v_T; w_y] -> the layer -> its first T outputs (merge_shots='before': [v; w_y] as it is, modulated per class later)."
         B, T, D = f.shape
-        return self._modulate(torch.cat([f, rearrange(text, 'b d -> b 1 d')], dim=1))[:, :T]
+        x = torch.cat([f, rearrange(text, 'b d -> b 1 d')], dim=1)
+        return x if self.cfg.merge_shots == 'before' else self._modulate(x)[:, :T]
 
     def query_head(self, f): return self._modulate(f)
+
+    def episode_logits(self, q, s, s_labels, way, text):
+        "merge_shots='before' (CLIP-FSAR): each class's shots averaged, with its text token, then the layer; then the metric."
+        if self.cfg.merge_shots == 'before':
+            p = prototypes(s, s_labels, way)                                          # (..., way, T+1, D)
+            *lead, N, L, D = p.shape
+            s = self._modulate(p.reshape(-1, L, D)).reshape(*lead, N, L, D)[..., :L - 1, :]
+            s_labels = torch.arange(way, device=s_labels.device)
+        return super().episode_logits(q, s, s_labels, way, text)
 
 # %% ../nbs/43_fewshot_models.ipynb #08da11db
 def episode_loss(model: FewShotCLIP, batch: dict, device) -> dict[str, torch.Tensor]:

@@ -44,7 +44,7 @@ METHODS = {'frozen':   Method(FewShotCLIP, full_finetune=True),
            'mafsar':   Method(MAFSAR, trains=True, check=adapter_config)}
 
 _FSAR_FIELDS = {f.name for f in fields(FSARConfig)}
-TEST_TIME = ('metric', 'shots', *sorted({p for m in METRICS for p in metric_params(m) if p in _FSAR_FIELDS}))
+TEST_TIME = ('metric', 'shots', 'merge_shots', *sorted({p for m in METRICS for p in metric_params(m) if p in _FSAR_FIELDS}))   # how K shots meet a query
 
 def method_of(name: str) -> Method:
     "The registered method `name`; ConfigError naming the known ones."
@@ -69,6 +69,8 @@ def fsar_config(cfg) -> FSARConfig:
     base = dict(FSAR_PRESETS[cfg.preset])
     if base.pop('method', cfg.method) != cfg.method:
         raise ConfigError(f"preset={cfg.preset!r}: an MA-FSAR preset, expected with method='mafsar' (got method={cfg.method!r})")
+    require(cfg.merge_shots == 'after' or cfg.method == 'clipfsar', 'merge_shots', cfg.merge_shots,
+            f"'after' with method={cfg.method!r} (merging shots before the modulation layer is CLIP-FSAR's: method clipfsar)")
     require(not cfg.full_finetune or method.full_finetune, 'full_finetune', cfg.full_finetune,
             f"False with method={cfg.method!r} (full fine-tuning: {', '.join(k for k, m in METHODS.items() if m.full_finetune)})")
     over = {k: getattr(cfg, k) for k in OVERRIDES if getattr(cfg, k) is not None}

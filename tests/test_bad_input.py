@@ -123,7 +123,7 @@ def test_every_fewshot_field(run, capsys):
         'dataset': ['--dataset', 'kinetics'], 'data_root': ['--dataset', 'list', '--data_root', '/no/such/folder'],
         'split_root': ['--split_root', '/no/such/folder'], 'partition': ['--partition', '/no/such/folder'],
         'partition_seed': ['--partition_seed', '-1'], 'fold': ['--fold', '4'], 'frames': ['--frames', '0'], 'crop': ['--crop', 'stretch'], 'test_frames': ['--test_frames', 'middle'],
-        'template': ['--template', 'a photo of'], 'way': ['--way', '1'],
+        'template': ['--template', 'a photo of'], 'merge_shots': ['--merge_shots', 'during'], 'way': ['--way', '1'],
         'shot': ['--shot', '0'], 'query': ['--query', '0'], 'episodes': ['--episodes', '0'], 'split': ['--split', 'train'],
         'episode_list': ['--episode_list', '/no/such.json'], 'method': ['--method', 'protonet'], 'preset': ['--preset', 'fsar-huge'],
         'model': ['--model', 'ViT-Q-99'], 'pretrained': ['--pretrained', 'openai'], 'quick_gelu': ['--quick_gelu', 'gelu'],

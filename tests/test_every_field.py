@@ -34,7 +34,7 @@ ALT = {
 }
 # the base a field acts from, where the default config leaves it idle (e.g. OTAM's lam acts only when OTAM is the metric)
 BASE = {
-    (FSARConfig, 'shots'): dict(method='clipfsar'),
+    (FSARConfig, 'shots'): dict(method='clipfsar'), (FSARConfig, 'merge_shots'): dict(method='clipfsar'),
     (FSARConfig, 'first_row'): dict(method='clipfsar'), (FSARConfig, 'lam'): dict(method='clipfsar'),
     (FSARConfig, 'metric'): dict(method='clipfsar'), (FSARConfig, 'text_weight'): dict(method='clipfsar'),
     (FSARConfig, 'max_frames'): dict(method='clipfsar'), (FSARConfig, 'full_finetune'): dict(method='clipfsar'),
