@@ -36,6 +36,7 @@ def resolve_device(device: str = 'auto') -> torch.device:
 # %% ../nbs/16_runtime.ipynb #c52d3f11
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
 
+@functools.cache
 def cpu_native_bf16() -> bool:
     "Does this CPU compute bf16 natively (AVX512-BF16 or AMX)? Without it a bf16 matrix product is emulated, ~40x slower than fp32."
     info = Path('/proc/cpuinfo')
