@@ -10,27 +10,36 @@ import torch
 from torch import nn
 import open_clip
 from open_clip.pretrained import get_pretrained_cfg
+from .world import WORLD, world_clip
 
 # %% auto #0
-__all__ = ['TINY', 'model_config', 'WeightsUnavailable', 'resolve_pretrained', 'freeze', 'count_params', 'trainable_state_dict',
-           'load_trainable_state_dict', 'infer_quick_gelu', 'load_clip']
+__all__ = ['TINY', 'PRESETS', 'OWN_TAGS', 'model_config', 'pretrained_tags', 'WeightsUnavailable', 'resolve_pretrained', 'freeze',
+           'count_params', 'trainable_state_dict', 'load_trainable_state_dict', 'infer_quick_gelu', 'load_clip']
 
 # %% ../nbs/00_backbone.ipynb #a0512ac8
 TINY = dict(embed_dim=64,
             vision_cfg=dict(image_size=64, patch_size=8, width=64, layers=2, head_width=32, mlp_ratio=4.0),
             text_cfg=dict(context_length=77, vocab_size=49408, width=64, heads=2, layers=2))
 
+PRESETS = {'tiny': TINY,      # random weights only: every component on a CPU in seconds
+           'world': WORLD}    # the world CLIP's architecture (nbs/05_world): pretrained='world' gives it real weights
+OWN_TAGS = {'world': ('world',)}   # pretrained tags of our presets (open_clip knows the tags of its own architectures)
+
 def model_config(model: str, image_size: int | None = None) -> dict:
     "The open_clip config dict of preset or architecture `model` (a copy, safe to edit)."
     import copy
-    cfg = copy.deepcopy(TINY) if model == 'tiny' else open_clip.get_model_config(model)
+    cfg = copy.deepcopy(PRESETS[model]) if model in PRESETS else open_clip.get_model_config(model)
     if cfg is None:
-        raise ValueError(f"model={model!r} is neither 'tiny' nor an open_clip architecture; "
+        raise ValueError(f"model={model!r} is neither one of {list(PRESETS)} nor an open_clip architecture; "
                          f"try one of {[m for m in open_clip.list_models() if m.startswith('ViT')][:12]}")
     if image_size is not None: cfg['vision_cfg']['image_size'] = image_size
     return cfg
 
 # %% ../nbs/00_backbone.ipynb #7c18f749
+def pretrained_tags(model: str) -> list[str]:
+    "The `pretrained` tags of `model`: open_clip's for its architectures, ours for our presets ('world' for model='world')."
+    return list(OWN_TAGS.get(model, ())) if model in PRESETS else open_clip.list_pretrained_tags_by_model(model)
+
 class WeightsUnavailable(FileNotFoundError):
     "Pretrained CLIP weights could not be found locally nor downloaded (a user error: every front reports it in one line)."
 
@@ -44,10 +53,11 @@ def resolve_pretrained(model: str, pretrained: str | os.PathLike | None) -> str 
     if pretrained is None: return None
     path = Path(pretrained).expanduser()
     if path.is_file(): return str(path)
-    tag_cfg = get_pretrained_cfg(model, str(pretrained)) if model != 'tiny' else {}
+    if str(pretrained) in OWN_TAGS.get(model, ()): return str(world_clip())      # generated here, cached
+    tag_cfg = get_pretrained_cfg(model, str(pretrained)) if model not in PRESETS else {}
     if not tag_cfg:
-        raise FileNotFoundError(f"pretrained={str(pretrained)!r}: no such file, and not an open_clip tag for "
-                                f"model={model!r} (tags: {open_clip.list_pretrained_tags_by_model(model)})")
+        raise FileNotFoundError(f"pretrained={str(pretrained)!r}: no such file, and not a tag of model={model!r} "
+                                f"(tags: {pretrained_tags(model)})")
     repo, fname = os.path.split(tag_cfg.get('hf_hub', ''))
     if repo:
         from huggingface_hub import try_to_load_from_cache
@@ -103,7 +113,8 @@ def infer_quick_gelu(model: str, pretrained: str | os.PathLike | None, quick_gel
         raise ValueError(f"pretrained={str(pretrained)!r} is a local file: set quick_gelu=True for OpenAI weights "
                          f"(trained with QuickGELU) or quick_gelu=False for other weights")
     if str(pretrained) == 'openai': return True
-    tag_cfg = get_pretrained_cfg(model, str(pretrained)) if model != 'tiny' else {}
+    if str(pretrained) in OWN_TAGS.get(model, ()): return False                   # the world CLIP was pretrained with GELU
+    tag_cfg = get_pretrained_cfg(model, str(pretrained)) if model not in PRESETS else {}
     return bool(tag_cfg.get('quick_gelu', False))
 
 def load_clip(model: str = 'tiny', pretrained: str | os.PathLike | None = None, quick_gelu: bool | None = None,

@@ -88,11 +88,11 @@ class TextEncoder(nn.Module):
         self.register_buffer('attn_mask', clip.attn_mask, persistent=False)
         self.adapter_layers = inject_text_adapters(clip.transformer, n_adapters, bottleneck)
         self.n_frozen = min(self.adapter_layers, default=len(self.transformer.resblocks))  # layers below the first adapter
-        self.tokenizer = open_clip.get_tokenizer('ViT-B-16')  # CLIP's BPE tokenizer, context 77
+        self.tokenizer = open_clip.get_tokenizer('ViT-B-16', context_length=clip.context_length)  # CLIP's BPE tokenizer (context 77; the world CLIP's 32)
         self._cache: dict = {}
 
     def tokenize(self, texts: Sequence[str]) -> torch.Tensor:
-        "CLIP BPE tokens (N, 77) on the encoder's device."
+        "CLIP BPE tokens (N, context length) on the encoder's device."
         return self.tokenizer(list(texts)).to(self.positional_embedding.device)
 
     def embed(self, tokens: torch.Tensor, masked: torch.Tensor | None = None,

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal, Protocol, Sequence, runtime_checkable
 import torch
 from torch import nn
 from .config import ConfigError, require
-from .backbone import model_config as backbone_config, infer_quick_gelu, trainable_state_dict, load_trainable_state_dict
+from .backbone import model_config as backbone_config, infer_quick_gelu, pretrained_tags, trainable_state_dict, load_trainable_state_dict
 from .runtime import load_safetensors, safetensors_meta, resolve_device, resolve_precision
 
 # %% auto #0
@@ -175,7 +175,7 @@ def check_backbone(model: str, pretrained: str | None, quick_gelu: bool | None):
         except ValueError: require(False, 'quick_gelu', quick_gelu, f'True or False with the local file pretrained={pretrained!r}: '
                                    'True for OpenAI weights (trained with QuickGELU), False for others')
         return
-    tags = open_clip.list_pretrained_tags_by_model(model) if model != 'tiny' else []
+    tags = pretrained_tags(model)
     require(pretrained in tags, 'pretrained', pretrained, f"a local checkpoint file, none, or an open_clip tag of model={model!r}: "
             + (', '.join(tags) if tags else 'it has none'))
 

@@ -24,8 +24,8 @@ __all__ = ['HEADS', 'PRESETS', 'M2CLIPConfig', 'parse_heads', 'preset', 'CMLMInp
 @dataclass
 class M2CLIPConfig:
     "Everything that defines an M2-CLIP model (the label set is passed separately)."
-    model: str = 'tiny'                    # backbone: 'tiny' or an open_clip ViT ('ViT-B-16' in the paper)
-    pretrained: str | None = None          # None (random) | open_clip tag ('openai') | local checkpoint path
+    model: str = 'tiny'                    # backbone: 'tiny', 'world' or an open_clip ViT ('ViT-B-16' in the paper)
+    pretrained: str | None = None          # None (random) | open_clip tag ('openai') | 'world' (model 'world') | local checkpoint path
     quick_gelu: bool | None = None         # None: True exactly when pretrained == 'openai'
     image_size: int | None = None          # override the backbone's input resolution
     ted: TEDConfig = field(default_factory=TEDConfig)   # TED-Adapters in the visual tower

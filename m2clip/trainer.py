@@ -44,8 +44,8 @@ class TrainConfig(RunConfig):
     randaugment: bool | None = None     # training: RandAugment (4 ops, magnitude 7); None: preset (SSv2: on)
     # model: a named preset, then overrides of its fields (None: as the preset says)
     preset: str = 'tiny'                # the model: tiny (CPU) | paper-k400 (the paper) | release-k400 (the official release)
-    model: str | None = None            # backbone: tiny | ViT-B-16 | ViT-B-32 | ViT-L-14 (any open_clip ViT)
-    pretrained: str | None = None       # weights: openai (or another open_clip tag), a local checkpoint file, or none (random)
+    model: str | None = None            # backbone: tiny | world | ViT-B-16 | ViT-B-32 | ViT-L-14 (any open_clip ViT)
+    pretrained: str | None = None       # weights: openai (or another open_clip tag), world (with model world), a local checkpoint file, or none (random)
     quick_gelu: bool | None = None      # backbone activation; needed with a local file: True for OpenAI weights, False otherwise
     temporal: Literal['ted', 'te', 'td', 'none'] = 'ted'   # TED branches: both (Eq. 8), TE or TD alone, none (per-frame CLIP)
     adapter_position: Literal['attn', 'mlp', 'both'] | None = None  # TED before MHSA (paper), before the MLP (release K400), both

@@ -73,6 +73,7 @@ SMALL = {
                      '--gemm_size', '256', '--progress', 'false'],
     'papermill nbs/train.ipynb': ['-p', 'epochs', '1', '-p', 'dataset', 'list', '-p', 'data_root', '{small}', '-p', 'num_workers', '0'],
     'papermill nbs/fewshot.ipynb': ['-p', 'episodes', '20', '-p', 'frames', '2', '-p', 'num_workers', '0'],
+    'papermill nbs/experiments/world.ipynb': ['-p', 'n', '60'],
 }
 REPLACE = {'clip1.mp4': '{video1}', 'clip2.avi': '{video2}', 'reports/runs/k400-b16-f8': 'reports/runs/readme-train',
            'reports/runs/synthetic-tiny-ted-f8-s0': 'reports/runs/readme-train'}      # the quickstart's run (tests/test_project.py)

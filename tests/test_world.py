@@ -1,0 +1,56 @@
+"""The world CLIP (nbs/05_world.ipynb) is real weights for every front. It is pretrained once per machine (about three
+minutes on two CPU cores, cached under $M2CLIP_CACHE, default ~/.cache/m2clip/world); then the pretrained weights
+know the world's words (zero-shot far above chance, where the same architecture with random weights is at chance),
+and each console script (train, eval, predict, few-shot, profile) takes `--model world --pretrained world` as it takes
+OpenAI weights."""
+import json, subprocess
+from pathlib import Path
+import numpy as np, pytest
+from m2clip.backbone import load_clip
+from m2clip.runtime import safetensors_meta
+from m2clip.video import write_video
+from m2clip.world import world_clip, attribute_accuracy, retrieval, draw_scene
+
+ROOT = Path(__file__).resolve().parents[1]
+WORLD = ['--model', 'world', '--pretrained', 'world']
+
+@pytest.fixture(scope='module')
+def world():
+    return world_clip(progress=False)
+
+def test_world_clip_knows_colour_size_and_shape(world):
+    clip, rand = load_clip('world', pretrained='world'), load_clip('world')
+    seen, held, chance = attribute_accuracy(clip, 300), attribute_accuracy(clip, 300, held_out=True), attribute_accuracy(rand, 300)
+    assert seen['colour'] > .9 and seen['size'] > .9 and held['colour'] > .9 and held['size'] > .9   # measured: .99 each
+    assert seen['shape'] > .35                                     # measured .58; chance 1/6
+    assert chance['colour'] < .4 and chance['shape'] < .35          # random weights of the same architecture: chance
+    r = retrieval(clip, 200)
+    assert r['image_to_text'] > .05 and r['text_to_image'] > .05    # measured ~.15 over 500; chance ~1/200
+
+def run(*argv, cwd):
+    r = subprocess.run(list(argv), cwd=cwd, capture_output=True, text=True)
+    assert r.returncode == 0, (argv, r.stderr[-3000:])
+    return r.stdout
+
+def test_every_front_takes_the_world_clip(world, small_data, tmp_path):
+    "train, eval (its run and plain zero-shot), predict, few-shot eval and profile, each with the world CLIP's weights."
+    run('m2clip-train', '--preset', 'tiny', *WORLD, '--dataset', 'list', '--data_root', str(small_data), '--frames', '2',
+        '--epochs', '1', '--batch_size', '8', '--num_workers', '0', '--out_dir', str(tmp_path), '--run_name', 'w',
+        '--no-progress', cwd=tmp_path)
+    mc = safetensors_meta(tmp_path / 'w' / 'model.safetensors')['model_config']
+    assert (mc['model'], mc['pretrained']) == ('world', 'world')
+    out = json.loads(run('m2clip-eval', '--checkpoint', str(tmp_path / 'w'), '--dataset', 'list', '--data_root', str(small_data),
+                         '--frames', '2', '--num_workers', '0', '--json', cwd=tmp_path))
+    assert out
+    rng, labels = np.random.default_rng(0), [f'a large {c} star' for c in ('red', 'blue', 'yellow', 'purple')]
+    for c in ('red', 'blue', 'yellow'):                 # a still video of a large star: the world CLIP names its colour
+        star = dict(colour=c, shape='star', size='large', position='in the centre')
+        write_video(tmp_path / f'{c}.mp4', np.stack([draw_scene([star], rng, 80) for _ in range(8)]), 8)
+        answers = json.loads(run('m2clip-predict', str(tmp_path / f'{c}.mp4'), *WORLD, '--labels', ','.join(labels), '--frames', '4',
+                                 '--device', 'cpu', '--json', cwd=tmp_path))
+        assert answers[0]['top'][0]['label'] == f'a large {c} star', answers
+    few = run('m2clip-fewshot', 'eval', '--method', 'frozen', *WORLD, '--episodes', '10', '--frames', '2',
+              '--num_workers', '0', '--progress', 'false', '--out_dir', str(tmp_path / 'fs'), cwd=ROOT)
+    assert 'accuracy' in few.lower()
+    prof = json.loads(run('m2clip-profile', '--preset', 'tiny', '--model', 'world', '--frames', '2', '--json', cwd=tmp_path))
+    assert prof['model'] == 'world' and prof['text_tokens_per_prompt'] <= 32
