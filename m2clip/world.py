@@ -18,8 +18,8 @@ from .runtime import progress_bar, save_safetensors, safetensors_meta
 # %% auto #0
 __all__ = ['COLOURS', 'SHAPES', 'SIZES', 'POSITIONS', 'PLURALS', 'SYNONYMS', 'HELD_OUT', 'WORLD', 'WORLD_VERSION', 'ATTRIBUTES',
            'sample_object', 'sample_scene', 'draw_scene', 'describe', 'caption', 'WorldConfig', 'to_tensor',
-           'world_tokenizer', 'draw_pictures', 'pretrain', 'cache_dir', 'world_clip', 'encode', 'attribute_accuracy',
-           'retrieval']
+           'world_tokenizer', 'manifest', 'draw_pictures', 'pretrain', 'cache_dir', 'world_clip', 'encode',
+           'attribute_accuracy', 'retrieval']
 
 # %% ../nbs/05_world.ipynb #08053470
 def _star(points=5, outer=1.1, inner=.45):
@@ -134,6 +134,16 @@ def world_tokenizer():
     "open_clip's BPE tokenizer at the world CLIP's context length."
     return open_clip.get_tokenizer('ViT-B-16', context_length=WORLD['text_cfg']['context_length'])
 
+def manifest(scenes: list[list[dict]]) -> dict:
+    "What the pictures hold: how many of each kind, how many objects of each colour-shape pair (held-out pairs: 0)."
+    kind = lambda s: 'one' if len(s) == 1 else 'pair' if s[1] | dict(position=s[0]['position']) == s[0] else 'two'
+    pairs = {f'{c} {s}': 0 for c in COLOURS for s in SHAPES}
+    for s in scenes:
+        for o in s: pairs[f"{o['colour']} {o['shape']}"] += 1
+    kinds = [kind(s) for s in scenes]
+    return dict(pictures=len(scenes), kinds={k: kinds.count(k) for k in ('one', 'pair', 'two')}, objects_per_pair=pairs,
+                held_out=[f'{c} {s}' for c, s in HELD_OUT])
+
 def draw_pictures(n: int, seed, held_out: bool = False, kind: str | None = None, size: int = 64,
                   progress: bool = False) -> tuple[list, np.ndarray]:
     "`n` scenes (of `kind`, None: any) and their pictures (n, size, size, 3) from random stream `seed`."
@@ -159,7 +169,7 @@ def pretrain(cfg: WorldConfig = WorldConfig(), progress: bool = True) -> tuple[o
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         losses.append(loss.item())
     return clip, dict(seconds=round(time.time() - t0, 1), first_loss=losses[0], final_loss=float(np.mean(losses[-20:])),
-                      threads=torch.get_num_threads(), torch=torch.__version__)
+                      threads=torch.get_num_threads(), torch=torch.__version__, manifest=manifest(scenes))
 
 # %% ../nbs/05_world.ipynb #9580c9de
 def cache_dir() -> Path:
@@ -176,8 +186,9 @@ def world_clip(cfg: WorldConfig = WorldConfig(), progress: bool = True) -> Path:
         if path.is_file(): return path
         if progress: print(f'pretraining the world CLIP ({cfg.steps} steps, once; cached in {path.parent})')
         clip, log = pretrain(cfg, progress)
-        save_safetensors(path, clip.state_dict(), dict(world=asdict(cfg), architecture=WORLD, quick_gelu=False,
-                                                       version=WORLD_VERSION, **log))
+        meta = dict(world=asdict(cfg), architecture=WORLD, quick_gelu=False, version=WORLD_VERSION, **log)
+        path.with_suffix('.json').write_text(json.dumps(meta, indent=1))            # the manifest, readable
+        save_safetensors(path, clip.state_dict(), meta)
     return path
 
 # %% ../nbs/05_world.ipynb #b37b0dea

@@ -383,6 +383,16 @@ def test_synthetic_fields(f, tmp_path):
     alt = replace(base, **{f.name: alternative(SyntheticConfig, f, getattr(base, f.name))})
     assert differs(seen(base, 'a'), seen(alt, 'b')), f'SyntheticConfig.{f.name}: changes nothing'
 
+from m2clip.world import WorldConfig, pretrain
+
+@pytest.mark.parametrize('f', fields(WorldConfig), ids=lambda f: f.name)
+def test_world_fields(f):
+    "Each field changes the pretrained world CLIP's weights (a three-step pretraining on a few pictures)."
+    base = WorldConfig(images=32, steps=3, batch_size=8, warmup=2)
+    alt = replace(base, **{f.name: alternative(WorldConfig, f, getattr(base, f.name))})
+    weights = lambda cfg: pretrain(cfg, progress=False)[0].state_dict()
+    assert differs(weights(base), weights(alt)), f'WorldConfig.{f.name}: changes nothing'
+
 BENCH_SEEN = {   # what the benchmark derives from a field before measuring; the rest is measured (REASONS)
     'preset': lambda c: build_model(c, 'meta').cfg, 'model': lambda c: build_model(c, 'meta').cfg.model,
     'labels': lambda c: build_model(c, 'meta').classnames, 'frames': lambda c: int_list(c, 'frames'),
@@ -413,5 +423,5 @@ def test_every_config_is_swept():
         mod = importlib.import_module(f'm2clip.{m.name}')
         found |= {v for k, v in vars(mod).items() if k.endswith('Config') and dataclasses.is_dataclass(v) and v.__module__ == mod.__name__}
     swept = {M2CLIPConfig, TEDConfig, HeadsConfig, FSARConfig, MAFSARAdapterConfig, TrainConfig, FewShotConfig, EvalConfig, PredictConfig,
-             ProfileConfig, SyntheticConfig, BenchConfig, GPUCheckConfig}
+             ProfileConfig, SyntheticConfig, WorldConfig, BenchConfig, GPUCheckConfig}
     assert found - swept == {RunConfig}, found - swept       # RunConfig's fields are TrainConfig's and FewShotConfig's, swept there
