@@ -21,7 +21,7 @@ from .family import check_backbone, weights, model_file, load_checkpoint
 from .m2clip_family import evaluate_clips
 from .video import ClipTransform, VideoError, open_video
 from .datasets import Sampling, ShardedSampler, collate
-from .readers import PRESETS as DATA_PRESETS, build_dataset
+from .readers import PRESETS as DATA_PRESETS, GENERATED, build_dataset
 
 # %% auto #0
 __all__ = ['TEMPLATES', 'REPORT_SPLIT', 'EvalConfig', 'parse_views', 'parse_splits', 'plain_clip_backbone', 'load_model',
@@ -41,7 +41,7 @@ class EvalConfig:
     checkpoint: str | None = None       # a run folder or its model.safetensors; None: plain frozen CLIP (Eq. 11, no adapters)
     protocol: Literal['supervised', 'zeroshot'] = 'supervised'  # supervised: the model's own classes; zeroshot: Table 3
     dataset: str = 'synthetic'          # which reader (nbs/13_readers.ipynb)
-    data_root: str | None = None        # the dataset's folder; None: data/synthetic for the synthetic benchmark
+    data_root: str | None = None        # the dataset's folder; None: its folder under data/ for the generated ones (synthetic, world)
     split: Literal['train', 'val', 'test'] | None = None  # supervised: the split tested; None: val for k400 / ssv2, test otherwise
     fold: Literal[1, 2, 3] = 1          # supervised UCF101 / HMDB51: the official split whose lists are used
     splits: str = '1,2,3'               # zero-shot: the official UCF101 / HMDB51 splits, comma-separated
@@ -71,7 +71,7 @@ class EvalConfig:
         parse_views(self.views); parse_splits(self.splits)
         if self.checkpoint is not None: model_file(self.checkpoint)
         require_folder('data_root', self.data_root, f'the folder of the {self.dataset} dataset (an existing folder)',
-                       optional=self.dataset == 'synthetic')        # the synthetic benchmark is generated there
+                       optional=self.dataset in GENERATED)        # the generated datasets are made there
         require(self.out is None or not Path(self.out).is_file(), 'out', self.out, 'a folder (this is a file)')
         if self.checkpoint is None: check_backbone(*plain_clip_backbone(self.model, self.pretrained, self.quick_gelu))
         resolve_precision(self.precision, resolve_device(self.device))

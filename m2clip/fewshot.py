@@ -16,7 +16,7 @@ from .runtime import resolve_device, resolve_precision, autocast_for, project_co
 from .family import model_file, checkpoint_meta, load_checkpoint, RunConfig
 from .datasets import VideoDataset, Sampling, ShardedSampler
 from .video import ClipTransform
-from .readers import PRESETS as DATA_PRESETS
+from .readers import PRESETS as DATA_PRESETS, GENERATED
 from .fewshot_splits import FEWSHOT_SPLITS
 from .fewshot_data import read_stage, EpisodeDataset, first
 from .episodes import EpisodeSampler
@@ -96,7 +96,7 @@ def validate(self: FewShotConfig) -> FewShotConfig:
     require(self.temperature is None or self.temperature > 0, 'temperature', self.temperature, 'a number > 0 or None')
     require(self.text_weight >= 0, 'text_weight', self.text_weight, 'a number >= 0')
     require(self.template.count('{}') == 1, 'template', self.template, "a prompt with one {} where the class name goes, e.g. 'a photo of {}'")
-    require_folder('data_root', self.data_root, f'the folder of the {self.dataset} videos (an existing folder)', optional=self.dataset == 'synthetic')
+    require_folder('data_root', self.data_root, f'the folder of the {self.dataset} videos (an existing folder)', optional=self.dataset in GENERATED)
     require(self.split_root is None or Path(self.split_root).is_dir(), 'split_root', self.split_root,
             'an existing folder with classes.json and {train,val,test}_few_shot.txt')
     require(self.partition in ('auto', 'random') or Path(self.partition).is_dir(), 'partition', self.partition,

@@ -8,11 +8,11 @@ import csv, json, os, re
 from pathlib import Path
 from .video import ClipTransform
 from .datasets import AnnotationError, Sampling, VideoDataset, read_classnames, read_list, check_videos
-from .synthetic import SyntheticConfig, ensure_synthetic
+from .synthetic import SyntheticConfig, WorldVideoConfig, ensure_synthetic, ensure_world
 
 # %% auto #0
-__all__ = ['PRESETS', 'read_k400', 'ssv2_class', 'read_ssv2', 'camel_to_words', 'read_ucf101', 'read_hmdb51', 'read_split',
-           'build_dataset']
+__all__ = ['PRESETS', 'GENERATED', 'read_k400', 'ssv2_class', 'read_ssv2', 'camel_to_words', 'read_ucf101', 'read_hmdb51',
+           'generated_root', 'keep_classes', 'read_split', 'build_dataset']
 
 # %% ../nbs/13_readers.ipynb #991f8112
 def _index_videos(*dirs: Path, key=lambda p: p.stem) -> dict:
@@ -127,32 +127,52 @@ def read_hmdb51(root: str | os.PathLike, split: str = 'test', fold: int = 1) -> 
 PRESETS = {
     'synthetic': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=False),
     'list': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=False),
+    'world': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=False),
+    'world-unseen': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=False),
     'k400': dict(sampling='dense', flip=True, scale_jitter=True, randaugment=False),
     'ssv2': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=True),
     'ucf101': dict(sampling='segment', flip=True, scale_jitter=True, randaugment=False),
     'hmdb51': dict(sampling='segment', flip=True, scale_jitter=True, randaugment=False),
 }
 
+GENERATED = {'synthetic': 'data/synthetic', 'world': 'data/world', 'world-unseen': 'data/world'}   # made on first use; default folders
+
+def generated_root(name: str, root: str | os.PathLike | None, cfg: SyntheticConfig | WorldVideoConfig | None = None) -> Path:
+    "The folder of generated dataset `name` (`root` or its default), generated first with `cfg` (None: the default) if needed."
+    root = root or GENERATED[name]
+    if name == 'synthetic': return ensure_synthetic(root, cfg or SyntheticConfig())
+    return ensure_world(root, cfg or WorldVideoConfig())
+
+def keep_classes(samples: list, classes: list[str], keep_file: Path) -> tuple[list, list[str]]:
+    "The samples of the classes listed in `keep_file`, relabelled in its order, and those class names."
+    keep = read_classnames(keep_file)
+    unknown = [c for c in keep if c not in classes]
+    if unknown: raise AnnotationError(f'{keep_file}: {unknown[0]!r} is not a class of classes.txt')
+    new = {classes.index(c): k for k, c in enumerate(keep)}
+    return [(p, new[y]) for p, y in samples if y in new], keep
+
 def read_split(name: str, root: str | os.PathLike | None, split: str, fold: int = 1,
-               synthetic: SyntheticConfig | None = None) -> tuple[list, list[str]]:
+               generated: SyntheticConfig | WorldVideoConfig | None = None) -> tuple[list, list[str]]:
     "(samples, classnames) of `split` of dataset `name`."
     if name not in PRESETS: raise ValueError(f"dataset={name!r}: expected one of {', '.join(PRESETS)}")
-    if name == 'synthetic': root = ensure_synthetic(root or 'data/synthetic', synthetic or SyntheticConfig())
+    if name in GENERATED: root = generated_root(name, root, generated)
     if root is None: raise ValueError(f"dataset={name!r} needs data_root")
     root = Path(root)
-    if name in ('synthetic', 'list'):
+    if name in ('synthetic', 'list', 'world', 'world-unseen'):
         if not (root / f'{split}.txt').is_file(): raise FileNotFoundError(f"{root / f'{split}.txt'}: no such list file (split={split!r})")
         classes = read_classnames(root / 'classes.txt')
-        return read_list(root / f'{split}.txt', root, len(classes)), classes
+        samples = read_list(root / f'{split}.txt', root, len(classes))
+        if not name.startswith('world'): return samples, classes
+        return keep_classes(samples, classes, root / 'zeroshot' / f"split{fold}_{'unseen' if name == 'world-unseen' else 'seen'}.txt")
     if name == 'k400': return read_k400(root, split)
     if name == 'ssv2': return read_ssv2(root, 'val' if split == 'test' else split)
     return (read_ucf101 if name == 'ucf101' else read_hmdb51)(root, 'test' if split == 'val' else split, fold)
 
 def build_dataset(name: str, root: str | os.PathLike | None, split: str, sampling: Sampling = Sampling(),
                   transform: ClipTransform = ClipTransform(), train: bool | None = None, seed: int = 0, fold: int = 1,
-                  synthetic: SyntheticConfig | None = None, **kw) -> tuple[VideoDataset, list[str]]:
+                  generated: SyntheticConfig | WorldVideoConfig | None = None, **kw) -> tuple[VideoDataset, list[str]]:
     "A `VideoDataset` of `split` of dataset `name` and its class names."
-    samples, classes = read_split(name, root, split, fold, synthetic)
+    samples, classes = read_split(name, root, split, fold, generated)
     check_videos(samples, root, f'the {split} split of dataset={name!r}')
     train = (split == 'train') if train is None else train
     return VideoDataset(samples, classes, sampling, transform, train, seed, **kw), classes

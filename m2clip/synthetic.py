@@ -4,17 +4,21 @@
 
 # %% ../nbs/11_synthetic.ipynb #3769f65e
 from __future__ import annotations
-import json, math, shutil
+import itertools, json, math, shutil
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 from .runtime import progress_bar
 from .video import write_video
+from .world import COLOURS, SHAPES, SIZES, gradient, background, paint, radius
 
 # %% auto #0
-__all__ = ['PAIRS', 'ALL_CLASSES', 'CLASSES', 'FEWSHOT_SYNTHETIC', 'SPLITS', 'outline', 'trajectory', 'draw', 'render',
-           'SyntheticConfig', 'generate', 'ensure_synthetic']
+__all__ = ['PAIRS', 'ALL_CLASSES', 'CLASSES', 'OUTLINES', 'BENCH_SHAPES', 'FEWSHOT_SYNTHETIC', 'SPLITS', 'WORLD_COLOURS',
+           'WORLD_SHAPES', 'MOTIONS', 'WORLD_TRIPLES', 'WORLD_CLASSES', 'WORLD_FEWSHOT', 'outline', 'trajectory',
+           'draw_objects', 'draw', 'render', 'SyntheticConfig', 'write_clips', 'generate', 'ensure', 'ensure_synthetic',
+           'world_objects', 'render_world', 'covering_cut', 'world_splits', 'world_partition', 'WorldVideoConfig',
+           'generate_world', 'ensure_world']
 
 # %% ../nbs/11_synthetic.ipynb #e7d9484f
 PAIRS = (('moving something left', 'moving something right'),
@@ -30,17 +34,13 @@ PAIRS = (('moving something left', 'moving something right'),
 ALL_CLASSES = tuple(c for pair in PAIRS for c in pair)
 CLASSES = ALL_CLASSES[:10]          # the M2-CLIP benchmark: the first five pairs
 
-_SHAPES = {  # outlines in unit coordinates; none of the rotating ones is rotation-symmetric
-    'square': [(-1, -1), (1, -1), (1, 1), (-1, 1)],
-    'triangle': [(0, -1.2), (1, 0.8), (-1, 0.8)],
-    'arrow': [(-1, -.35), (.3, -.35), (.3, -.9), (1.2, 0), (.3, .9), (.3, .35), (-1, .35)],
-    'ell': [(-1, -1), (-.3, -1), (-.3, .4), (1, .4), (1, 1), (-1, 1)],
-    'circle': [(math.cos(a), math.sin(a)) for a in np.linspace(0, 2 * math.pi, 24, endpoint=False)]}
+OUTLINES = SHAPES | {'ell': [(-1, -1), (-.3, -1), (-.3, .4), (1, .4), (1, 1), (-1, 1)]}   # the world's shapes (nbs/05_world) and an ell
+BENCH_SHAPES = ('square', 'triangle', 'arrow', 'ell', 'circle')   # the motion benchmark's shapes, in the order its draws index them
 
 def outline(shape: str, x: float, y: float, scale: float, angle: float, aspect: float = 1.) -> list[tuple[float, float]]:
     "Polygon of `shape` centred at (x, y), stretched `aspect`-fold along its own width, scaled and rotated by `angle` (radians, clockwise on screen: y points down)."
     c, s = math.cos(angle), math.sin(angle)
-    return [(x + scale * (u * aspect * c - v * s), y + scale * (u * aspect * s + v * c)) for u, v in _SHAPES[shape]]
+    return [(x + scale * (u * aspect * c - v * s), y + scale * (u * aspect * s + v * c)) for u, v in OUTLINES[shape]]
 
 # %% ../nbs/11_synthetic.ipynb #53efc1e1
 def trajectory(pair: int, rng: np.random.Generator, T: int, size: int) -> np.ndarray:
@@ -64,24 +64,30 @@ def trajectory(pair: int, rng: np.random.Generator, T: int, size: int) -> np.nda
     elif not 0 <= pair < len(PAIRS): raise ValueError(f'pair={pair}: expected 0..{len(PAIRS) - 1}')
     return np.stack([x, y, s, a, alpha, w], 1)
 
-def draw(states: np.ndarray, shape: str, colour: tuple, bg: np.ndarray) -> np.ndarray:
-    "Frames (T, H, W, 3): `shape` in `colour` blended over `bg` at each state (x, y, scale, angle, opacity, aspect)."
+def draw_objects(objects: list[tuple[np.ndarray, str, tuple]], bg: np.ndarray) -> np.ndarray:
+    "Frames (T, H, W, 3): each (states, shape, colour) of `objects` blended over `bg` in turn (the last on top) at its per-frame state (x, y, scale, angle, opacity, aspect)."
     frames = []
-    for x, y, s, a, alpha, w in states:
+    for t in range(len(objects[0][0])):
         img = Image.fromarray(bg)
-        fg = img.copy(); ImageDraw.Draw(fg).polygon(outline(shape, x, y, s, a, w), fill=colour)
-        frames.append(np.asarray(Image.blend(img, fg, float(alpha))))
+        for states, shape, colour in objects:
+            x, y, s, a, alpha, w = states[t]
+            fg = img.copy(); ImageDraw.Draw(fg).polygon(outline(shape, x, y, s, a, w), fill=colour)
+            img = Image.blend(img, fg, float(alpha))
+        frames.append(np.asarray(img))
     return np.stack(frames)
+
+def draw(states: np.ndarray, shape: str, colour: tuple, bg: np.ndarray) -> np.ndarray:
+    "Frames (T, H, W, 3): `shape` in `colour` blended over `bg` at each state."
+    return draw_objects([(states, shape, colour)], bg)
 
 def render(label: int, rng: np.random.Generator, T: int = 16, size: int = 80, noise: float = 8.) -> np.ndarray:
     "uint8 frames (T, size, size, 3) of a random clip of class `label` (odd labels: the pair's clip reversed)."
     pair, backwards = divmod(label, 2)
     c0, c1 = rng.integers(0, 256, (2, 3))
-    ramp = np.linspace(0, 1, size)
-    g = ramp[None, :, None] if rng.random() < .5 else ramp[:, None, None]
+    g = gradient(rng, size)
     bg = np.clip(c0 * (1 - g) + c1 * g + rng.normal(0, noise, (size, size, 3)), 0, 255).astype(np.uint8)
     colour = tuple(int(v) for v in rng.integers(0, 256, 3))
-    shape = str(rng.choice([k for k in _SHAPES if not (pair == 2 and k == 'circle')]))
+    shape = str(rng.choice([k for k in BENCH_SHAPES if not (pair == 2 and k == 'circle')]))
     frames = draw(trajectory(pair, rng, T, size), shape, colour, bg)
     return frames[::-1].copy() if backwards else frames
 
@@ -104,28 +110,114 @@ FEWSHOT_SYNTHETIC = SyntheticConfig(train=18 * 24, val=0, test=0, families=9)   
 
 SPLITS = ('train', 'val', 'test')
 
-def generate(root: str | Path, cfg: SyntheticConfig = SyntheticConfig(), progress: bool = True) -> Path:
-    "Write the benchmark under `root`: videos/{split}/*.mp4, {split}.txt lists, classes.txt, manifest.json."
-    root, classes = Path(root), ALL_CLASSES[:2 * cfg.families]
-    if not 1 <= cfg.families <= len(PAIRS): raise ValueError(f'families={cfg.families}: expected 1..{len(PAIRS)}')
+def write_clips(root: Path, classes, counts: dict[str, int], clip, seed: int, fps: int, progress: bool, desc: str):
+    "Fresh `root` with classes.txt and, per split, `counts[split]` clips (labels cycling over the classes, clip i of split s = `clip(label, rng of (seed, s, i))`) and their list."
     if root.exists(): shutil.rmtree(root)
     (root / 'videos').mkdir(parents=True)
     (root / 'classes.txt').write_text('\n'.join(classes) + '\n')
     for s, split in enumerate(SPLITS):
         (root / 'videos' / split).mkdir()
         lines = []
-        for i in progress_bar(range(getattr(cfg, split)), desc=f'synthetic {split}', disable=not progress or getattr(cfg, split) == 0):
-            label = i % len(classes)
-            rel = f'videos/{split}/{i:05d}.mp4'
-            write_video(root / rel, render(label, np.random.default_rng([cfg.seed, s, i]), cfg.frames, cfg.size), cfg.fps)
+        for i in progress_bar(range(counts[split]), desc=f'{desc} {split}', disable=not progress or counts[split] == 0):
+            label, rel = i % len(classes), f'videos/{split}/{i:05d}.mp4'
+            write_video(root / rel, clip(label, np.random.default_rng([seed, s, i])), fps)
             lines.append(f'{rel} {label}')
         (root / f'{split}.txt').write_text(''.join(f'{l}\n' for l in lines))
+
+def generate(root: str | Path, cfg: SyntheticConfig = SyntheticConfig(), progress: bool = True) -> Path:
+    "Write the benchmark under `root`: videos/{split}/*.mp4, {split}.txt lists, classes.txt, manifest.json."
+    root, classes = Path(root), ALL_CLASSES[:2 * cfg.families]
+    if not 1 <= cfg.families <= len(PAIRS): raise ValueError(f'families={cfg.families}: expected 1..{len(PAIRS)}')
+    write_clips(root, classes, {s: getattr(cfg, s) for s in SPLITS}, lambda label, rng: render(label, rng, cfg.frames, cfg.size),
+                cfg.seed, cfg.fps, progress, 'synthetic')
     (root / 'manifest.json').write_text(json.dumps(asdict(cfg), indent=1))
     return root
 
+def ensure(root: str | Path, cfg, make, progress: bool = True) -> Path:
+    "`root`, first made by `make(root, cfg, progress)` if its manifest.json is missing or records another config."
+    root, m = Path(root), Path(root) / 'manifest.json'
+    if m.is_file() and json.loads(m.read_text()) == asdict(cfg): return root
+    return make(root, cfg, progress)
+
 def ensure_synthetic(root: str | Path, cfg: SyntheticConfig = SyntheticConfig(), progress: bool = True) -> Path:
     "The benchmark under `root`, generated first if missing or made with another config."
-    root, want = Path(root), asdict(cfg)
-    m = root / 'manifest.json'
-    if m.is_file() and json.loads(m.read_text()) == want: return root
-    return generate(root, cfg, progress)
+    return ensure(root, cfg, generate, progress)
+
+# %% ../nbs/11_synthetic.ipynb #a0e40f4f
+WORLD_COLOURS = ('red', 'green', 'blue', 'yellow')        # the classes' colours (the world's purple and orange: distractors only)
+WORLD_SHAPES = ('square', 'triangle', 'arrow', 'star')    # the classes' shapes, each visibly turning (circle and cross: distractors only)
+MOTIONS = {c.replace('something ', ''): i for i, c in enumerate(CLASSES)}   # 'moving left' -> 0, ...: the benchmark's motion label
+WORLD_TRIPLES = tuple(itertools.product(WORLD_COLOURS, WORLD_SHAPES, MOTIONS))
+WORLD_CLASSES = tuple(f'a {c} {s} {m}' for c, s, m in WORLD_TRIPLES)
+
+def world_objects(label: int, rng: np.random.Generator, distractors: int = 1) -> list[tuple[str, str, int]]:
+    "(colour, shape, motion label of ALL_CLASSES) of the object of world class `label`, then of `distractors` others: each of another colour, shape and motion family, and never a class."
+    colour, shape, motion = WORLD_TRIPLES[label]
+    out = [(colour, shape, MOTIONS[motion])]
+    while len(out) < 1 + distractors:
+        c, s = str(rng.choice([x for x in COLOURS if x != colour])), str(rng.choice([x for x in SHAPES if x != shape]))
+        m = int(rng.choice([i for i in range(len(ALL_CLASSES)) if i // 2 != MOTIONS[motion] // 2]))
+        if not (c in WORLD_COLOURS and s in WORLD_SHAPES and m < len(CLASSES)): out.append((c, s, m))
+    return out
+
+def render_world(label: int, rng: np.random.Generator, T: int = 16, size: int = 64, distractors: int = 1) -> np.ndarray:
+    "uint8 frames (T, size, size, 3) of a random clip of world class `label`: its object and the distractors, each on its own trajectory at a world size, drawn in random order on a world background."
+    bg, objects = background(rng, size), []
+    for colour, shape, motion in world_objects(label, rng, distractors):
+        pair, backwards = divmod(motion, 2)
+        st = trajectory(pair, rng, T, size)
+        st[:, 2] *= radius(list(SIZES)[rng.integers(len(SIZES))], size, rng) / np.median(st[:, 2])   # small or large, as in the pictures
+        objects.append((st[::-1] if backwards else st, shape, paint(colour, rng)))
+    return draw_objects([objects[k] for k in rng.permutation(len(objects))], bg)
+
+# %% ../nbs/11_synthetic.ipynb #f0a886f5
+WORLD_FEWSHOT = (96, 16, 48)    # base, val and novel classes of the few-shot partition
+
+def covering_cut(sizes: tuple[int, ...], rng: np.random.Generator) -> list[tuple[str, ...]]:
+    "WORLD_CLASSES cut at random into groups of `sizes`, redrawn until every colour, shape and motion of a later group occurs in the first."
+    if sum(sizes) != len(WORLD_CLASSES): raise ValueError(f'sizes={sizes}: expected group sizes that add up to {len(WORLD_CLASSES)}')
+    while True:
+        order, groups, start = rng.permutation(len(WORLD_CLASSES)), [], 0
+        for n in sizes: groups.append(sorted(order[start:start + n].tolist())); start += n
+        known = [{WORLD_TRIPLES[i][a] for i in groups[0]} for a in range(3)]
+        if all(WORLD_TRIPLES[i][a] in known[a] for g in groups[1:] for i in g for a in range(3)):
+            return [tuple(WORLD_CLASSES[i] for i in g) for g in groups]
+
+def world_splits(n: int = 3, seed: int = 0) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    "(seen, unseen) class names of `n` zero-shot splits: halves of WORLD_CLASSES, every word of an unseen class in a seen one."
+    return [tuple(covering_cut((80, 80), np.random.default_rng([seed, 100, k]))) for k in range(n)]
+
+def world_partition(seed: int = 0) -> tuple[tuple[str, ...], ...]:
+    "(base, val, novel) class names of the few-shot partition: every word of a val or novel class in a base one."
+    return tuple(covering_cut(WORLD_FEWSHOT, np.random.default_rng([seed, 200])))
+
+# %% ../nbs/11_synthetic.ipynb #a6b4f5dc
+@dataclass
+class WorldVideoConfig:
+    "Size and seed of the world's videos: every one of the 160 classes gets `train` / `val` / `test` clips."
+    train: int = 8           # clips per class in the training split
+    val: int = 2             # clips per class in the validation split
+    test: int = 4            # clips per class in the test split (the few-shot pool is all three: 14 per class)
+    frames: int = 16         # frames per clip
+    size: int = 64           # frame height and width: the world CLIP's input size (pixels)
+    fps: int = 8             # frame rate written into the mp4
+    distractors: int = 1     # objects in each clip besides the class's own
+    seed: int = 0            # clips derive from (seed, split, index); the zero-shot splits and the few-shot partition from seed
+
+def generate_world(root: str | Path, cfg: WorldVideoConfig = WorldVideoConfig(), progress: bool = True) -> Path:
+    "Write the world's videos under `root`: videos/{split}/*.mp4, {split}.txt, classes.txt, zeroshot/, fewshot/, manifest.json."
+    root, C = Path(root), len(WORLD_CLASSES)
+    write_clips(root, WORLD_CLASSES, {s: getattr(cfg, s) * C for s in SPLITS},
+                lambda label, rng: render_world(label, rng, cfg.frames, cfg.size, cfg.distractors), cfg.seed, cfg.fps, progress, 'world')
+    lines = lambda names: ''.join(f'{c}\n' for c in names)
+    (root / 'zeroshot').mkdir(); (root / 'fewshot').mkdir()
+    for k, (seen, unseen) in enumerate(world_splits(3, cfg.seed), 1):
+        (root / 'zeroshot' / f'split{k}_seen.txt').write_text(lines(seen))
+        (root / 'zeroshot' / f'split{k}_unseen.txt').write_text(lines(unseen))
+    for name, names in zip(('base', 'val', 'novel'), world_partition(cfg.seed)): (root / 'fewshot' / f'{name}.txt').write_text(lines(names))
+    (root / 'manifest.json').write_text(json.dumps(asdict(cfg), indent=1))
+    return root
+
+def ensure_world(root: str | Path, cfg: WorldVideoConfig = WorldVideoConfig(), progress: bool = True) -> Path:
+    "The world's videos under `root`, generated first if missing or made with another config."
+    return ensure(root, cfg, generate_world, progress)

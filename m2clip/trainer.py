@@ -20,7 +20,7 @@ from .backbone import count_params
 from .family import ModelFamily, family_of, presets_for, TaskConfig, RunConfig
 from .video import ClipTransform
 from .datasets import Sampling, collate, ShardedSampler
-from .readers import PRESETS as DATA_PRESETS, build_dataset
+from .readers import PRESETS as DATA_PRESETS, GENERATED, build_dataset
 
 # %% auto #0
 __all__ = ['STATE', 'TrainConfig', 'warmup_cosine', 'make_optimizer', 'checkpoint_tensors', 'restore_checkpoint', 'make_data',
@@ -34,7 +34,7 @@ class TrainConfig(RunConfig):
     CHOICES: ClassVar[dict] = dict(dataset=lambda: list(DATA_PRESETS), preset=lambda: presets_for('m2clip-train'))
     # data
     dataset: str = 'synthetic'          # which reader (nbs/13_readers.ipynb)
-    data_root: str | None = None        # the dataset's folder; None: data/synthetic for the synthetic benchmark
+    data_root: str | None = None        # the dataset's folder; None: its folder under data/ for the generated ones (synthetic, world)
     fold: Literal[1, 2, 3] = 1          # official split of UCF101 / HMDB51
     frames: int = 8                     # T frames per clip
     sampling: Literal['auto', 'segment', 'dense'] = 'auto'  # auto: the dataset's preset; segment (TSN) or dense (K400: 8 x 16)
@@ -76,7 +76,7 @@ class TrainConfig(RunConfig):
         require(self.mask_ratio is None or 0 <= self.mask_ratio <= 1, 'mask_ratio', self.mask_ratio, 'a number in [0, 1]')
         require(self.text_lr_scale is None or self.text_lr_scale > 0, 'text_lr_scale', self.text_lr_scale, 'a number > 0')
         require_folder('data_root', self.data_root, f'the folder of the {self.dataset} dataset (an existing folder)',
-                       optional=self.dataset == 'synthetic')        # the synthetic benchmark is generated there
+                       optional=self.dataset in GENERATED)        # the generated datasets are made there
         family_of(self.preset).model_config(self)            # the model's own fields (heads, backbone, weights)
         return self
 

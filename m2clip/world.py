@@ -11,15 +11,15 @@ import numpy as np
 import torch
 import open_clip
 from open_clip.loss import ClipLoss
-from open_clip.constants import OPENAI_DATASET_MEAN, OPENAI_DATASET_STD
 from PIL import Image, ImageDraw
 from .runtime import progress_bar, save_safetensors, safetensors_meta
+from .video import ClipTransform
 
 # %% auto #0
 __all__ = ['COLOURS', 'SHAPES', 'SIZES', 'POSITIONS', 'PLURALS', 'SYNONYMS', 'HELD_OUT', 'WORLD', 'WORLD_VERSION', 'ATTRIBUTES',
-           'sample_object', 'sample_scene', 'draw_scene', 'describe', 'caption', 'WorldConfig', 'to_tensor',
-           'world_tokenizer', 'manifest', 'draw_pictures', 'pretrain', 'cache_dir', 'world_clip', 'encode',
-           'attribute_accuracy', 'retrieval']
+           'sample_object', 'sample_scene', 'gradient', 'background', 'paint', 'radius', 'draw_scene', 'describe',
+           'caption', 'WorldConfig', 'to_tensor', 'world_tokenizer', 'manifest', 'draw_pictures', 'pretrain',
+           'cache_dir', 'world_clip', 'encode', 'attribute_accuracy', 'retrieval']
 
 # %% ../nbs/05_world.ipynb #08053470
 def _star(points=5, outer=1.1, inner=.45):
@@ -63,15 +63,30 @@ def sample_scene(rng: np.random.Generator, held_out: bool = False, kind: str | N
         if (b['colour'], b['shape']) != (a['colour'], a['shape']): return [a, b]
 
 # %% ../nbs/05_world.ipynb #d890b87a
+def gradient(rng: np.random.Generator, size: int) -> np.ndarray:
+    "A ramp from 0 to 1 across (p = 0.5) or down a size x size picture, shaped to broadcast over (size, size, 3)."
+    ramp = np.linspace(0, 1, size)
+    return ramp[None, :, None] if rng.random() < .5 else ramp[:, None, None]
+
+def background(rng: np.random.Generator, size: int, noise: float = 6.) -> np.ndarray:
+    "uint8 (size, size, 3): a grey gradient with a random tint and pixel noise."
+    g = gradient(rng, size)
+    lo, hi = rng.integers(60, 200, 2)
+    return np.clip(lo * (1 - g) + hi * g + rng.integers(-20, 20, 3) + rng.normal(0, noise, (size, size, 3)), 0, 255).astype(np.uint8)
+
+def paint(colour: str, rng: np.random.Generator) -> tuple[int, int, int]:
+    "The RGB of colour word `colour`, each channel jittered by up to ±25."
+    return tuple(int(np.clip(v + rng.integers(-25, 25), 0, 255)) for v in COLOURS[colour])
+
+def radius(size_word: str, size: int, rng: np.random.Generator) -> float:
+    "An object's radius in pixels in a size x size picture: its size word's fraction, ±15%."
+    return SIZES[size_word] * size * rng.uniform(.85, 1.15)
+
 def draw_scene(scene: list[dict], rng: np.random.Generator, size: int = 64) -> np.ndarray:
     "uint8 picture (size, size, 3) of `scene`."
-    g = np.linspace(0, 1, size)[None, :, None] if rng.random() < .5 else np.linspace(0, 1, size)[:, None, None]
-    lo, hi = rng.integers(60, 200, 2)
-    bg = lo * (1 - g) + hi * g + rng.integers(-20, 20, 3) + rng.normal(0, 6, (size, size, 3))
-    img = Image.fromarray(np.clip(bg, 0, 255).astype(np.uint8)); pen = ImageDraw.Draw(img)
+    img = Image.fromarray(background(rng, size)); pen = ImageDraw.Draw(img)
     for o in scene:
-        colour = tuple(int(np.clip(v + rng.integers(-25, 25), 0, 255)) for v in COLOURS[o['colour']])
-        r = SIZES[o['size']] * size * rng.uniform(.85, 1.15)
+        colour, r = paint(o['colour'], rng), radius(o['size'], size, rng)
         x, y = (np.array(POSITIONS[o['position']]) + rng.uniform(-.06, .06, 2)) * size
         c, s = math.cos(a := rng.uniform(-.3, .3)), math.sin(a)
         pen.polygon([(x + r * (u * c - v * s), y + r * (u * s + v * c)) for u, v in SHAPES[o['shape']]], fill=colour)
@@ -125,10 +140,8 @@ WORLD_VERSION = 2   # bump when the world's pictures, captions or recipe change:
 
 # %% ../nbs/05_world.ipynb #11315f99
 def to_tensor(images: np.ndarray) -> torch.Tensor:
-    "uint8 pictures (N, H, W, 3) -> normalised float (N, 3, H, W), as the video pipeline normalises frames."
-    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255
-    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (OPENAI_DATASET_MEAN, OPENAI_DATASET_STD))
-    return (x - mean) / std
+    "uint8 square pictures (N, H, H, 3) -> normalised float (N, 3, H, H): the video pipeline's test-time transform."
+    return ClipTransform(images.shape[1])(images, train=False)
 
 def world_tokenizer():
     "open_clip's BPE tokenizer at the world CLIP's context length."

@@ -383,6 +383,20 @@ def test_synthetic_fields(f, tmp_path):
     alt = replace(base, **{f.name: alternative(SyntheticConfig, f, getattr(base, f.name))})
     assert differs(seen(base, 'a'), seen(alt, 'b')), f'SyntheticConfig.{f.name}: changes nothing'
 
+from m2clip.synthetic import WorldVideoConfig, generate_world
+ALT |= {(WorldVideoConfig, 'size'): 24}
+
+@pytest.mark.parametrize('f', fields(WorldVideoConfig), ids=lambda f: f.name)
+def test_world_video_fields(f, tmp_path):
+    "Each field changes the world's generated files (lists, class splits, video bytes)."
+    import hashlib
+    base = WorldVideoConfig(train=1, val=0, test=0, frames=2, size=16)
+    def seen(cfg, d):
+        root = generate_world(tmp_path / d, cfg, progress=False)
+        return {str(p.relative_to(root)): hashlib.md5(p.read_bytes()).hexdigest() for p in sorted(root.rglob('*')) if p.is_file() and p.name != 'manifest.json'}
+    alt = replace(base, **{f.name: alternative(WorldVideoConfig, f, getattr(base, f.name))})
+    assert differs(seen(base, 'a'), seen(alt, 'b')), f'WorldVideoConfig.{f.name}: changes nothing'
+
 from m2clip.world import WorldConfig, pretrain
 
 @pytest.mark.parametrize('f', fields(WorldConfig), ids=lambda f: f.name)
@@ -423,5 +437,5 @@ def test_every_config_is_swept():
         mod = importlib.import_module(f'm2clip.{m.name}')
         found |= {v for k, v in vars(mod).items() if k.endswith('Config') and dataclasses.is_dataclass(v) and v.__module__ == mod.__name__}
     swept = {M2CLIPConfig, TEDConfig, HeadsConfig, FSARConfig, MAFSARAdapterConfig, TrainConfig, FewShotConfig, EvalConfig, PredictConfig,
-             ProfileConfig, SyntheticConfig, WorldConfig, BenchConfig, GPUCheckConfig}
+             ProfileConfig, SyntheticConfig, WorldVideoConfig, WorldConfig, BenchConfig, GPUCheckConfig}
     assert found - swept == {RunConfig}, found - swept       # RunConfig's fields are TrainConfig's and FewShotConfig's, swept there
