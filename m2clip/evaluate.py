@@ -43,7 +43,7 @@ class EvalConfig:
     dataset: str = 'synthetic'          # which reader (nbs/13_readers.ipynb)
     data_root: str | None = None        # the dataset's folder; None: its folder under data/ for the generated ones (synthetic, world)
     split: Literal['train', 'val', 'test'] | None = None  # supervised: the split tested; None: val for k400 / ssv2, test otherwise
-    fold: Literal[1, 2, 3] = 1          # supervised UCF101 / HMDB51: the official split whose lists are used
+    fold: Literal[1, 2, 3] = 1          # supervised UCF101 / HMDB51: the official split whose lists are used; world: the zero-shot split
     splits: str = '1,2,3'               # zero-shot: the official UCF101 / HMDB51 splits, comma-separated
     views: str = '1x1'                  # CLIPSxCROPS test views, softmax averaged (the paper: K400 4x3, SSv2 1x3)
     # sampling (None: as the evaluated run was trained)

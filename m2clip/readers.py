@@ -138,7 +138,8 @@ PRESETS = {
 GENERATED = {'synthetic': 'data/synthetic', 'world': 'data/world', 'world-unseen': 'data/world'}   # made on first use; default folders
 
 def generated_root(name: str, root: str | os.PathLike | None, cfg: SyntheticConfig | WorldVideoConfig | None = None) -> Path:
-    "The folder of generated dataset `name` (`root` or its default), generated first with `cfg` (None: the default) if needed."
+    "The folder of generated dataset `name`: `root` (or its default folder), generated first with `cfg` (None: the default config) if needed. A `root` given without `cfg` that holds a generated dataset is read as it is."
+    if root is not None and cfg is None and (Path(root) / 'manifest.json').is_file(): return Path(root)
     root = root or GENERATED[name]
     if name == 'synthetic': return ensure_synthetic(root, cfg or SyntheticConfig())
     return ensure_world(root, cfg or WorldVideoConfig())

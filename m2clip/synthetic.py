@@ -160,13 +160,14 @@ def world_objects(label: int, rng: np.random.Generator, distractors: int = 1) ->
         if not (c in WORLD_COLOURS and s in WORLD_SHAPES and m < len(CLASSES)): out.append((c, s, m))
     return out
 
-def render_world(label: int, rng: np.random.Generator, T: int = 16, size: int = 64, distractors: int = 1) -> np.ndarray:
+def render_world(label: int, rng: np.random.Generator, T: int = 16, size: int = 64, distractors: int = 1, salient: bool = True) -> np.ndarray:
     "uint8 frames (T, size, size, 3) of a random clip of world class `label`: its object and the distractors, each on its own trajectory at a world size, drawn in random order on a world background."
     bg, objects = background(rng, size), []
-    for colour, shape, motion in world_objects(label, rng, distractors):
+    for k, (colour, shape, motion) in enumerate(world_objects(label, rng, distractors)):
         pair, backwards = divmod(motion, 2)
         st = trajectory(pair, rng, T, size)
-        st[:, 2] *= radius(list(SIZES)[rng.integers(len(SIZES))], size, rng) / np.median(st[:, 2])   # small or large, as in the pictures
+        word = ('large' if k == 0 else 'small') if salient else list(SIZES)[rng.integers(len(SIZES))]
+        st[:, 2] *= radius(word, size, rng) / np.median(st[:, 2])         # a world size: salient, the class's object large
         objects.append((st[::-1] if backwards else st, shape, paint(colour, rng)))
     return draw_objects([objects[k] for k in rng.permutation(len(objects))], bg)
 
@@ -202,13 +203,14 @@ class WorldVideoConfig:
     size: int = 64           # frame height and width: the world CLIP's input size (pixels)
     fps: int = 8             # frame rate written into the mp4
     distractors: int = 1     # objects in each clip besides the class's own
+    salient: bool = True     # the class's object large and the distractors small; False: every size at random (harder: see the table above)
     seed: int = 0            # clips derive from (seed, split, index); the zero-shot splits and the few-shot partition from seed
 
 def generate_world(root: str | Path, cfg: WorldVideoConfig = WorldVideoConfig(), progress: bool = True) -> Path:
     "Write the world's videos under `root`: videos/{split}/*.mp4, {split}.txt, classes.txt, zeroshot/, fewshot/, manifest.json."
     root, C = Path(root), len(WORLD_CLASSES)
     write_clips(root, WORLD_CLASSES, {s: getattr(cfg, s) * C for s in SPLITS},
-                lambda label, rng: render_world(label, rng, cfg.frames, cfg.size, cfg.distractors), cfg.seed, cfg.fps, progress, 'world')
+                lambda label, rng: render_world(label, rng, cfg.frames, cfg.size, cfg.distractors, cfg.salient), cfg.seed, cfg.fps, progress, 'world')
     lines = lambda names: ''.join(f'{c}\n' for c in names)
     (root / 'zeroshot').mkdir(); (root / 'fewshot').mkdir()
     for k, (seen, unseen) in enumerate(world_splits(3, cfg.seed), 1):

@@ -35,7 +35,7 @@ class TrainConfig(RunConfig):
     # data
     dataset: str = 'synthetic'          # which reader (nbs/13_readers.ipynb)
     data_root: str | None = None        # the dataset's folder; None: its folder under data/ for the generated ones (synthetic, world)
-    fold: Literal[1, 2, 3] = 1          # official split of UCF101 / HMDB51
+    fold: Literal[1, 2, 3] = 1          # official split of UCF101 / HMDB51; the world's zero-shot split (its seen classes)
     frames: int = 8                     # T frames per clip
     sampling: Literal['auto', 'segment', 'dense'] = 'auto'  # auto: the dataset's preset; segment (TSN) or dense (K400: 8 x 16)
     stride: int = 16                    # dense sampling: frames between samples
