@@ -68,12 +68,14 @@ SMALL = {
     'm2clip-fewshot eval': ['--episodes', '20', '--frames', '2', '--num_workers', '0', '--progress', 'false'],
     'm2clip-fewshot train': ['--frames', '2', '--train_episodes', '4', '--val_episodes', '4', '--num_workers', '0', '--progress', 'false'],
     'm2clip-predict': ['--device', 'cpu'],
+    'm2clip-eval': ['--num_workers', '0', '--progress', 'false'],
     'm2clip-bench': ['--preset', 'tiny', '--frames', '4', '--batch_sizes', '1', '--repeats', '1', '--fewshot_episodes', '20',
                      '--loader_workers', '0', '--loader_clips', '2', '--text_path', 'false', '--checkpointing', 'false',
                      '--gemm_size', '256', '--progress', 'false'],
     'papermill nbs/train.ipynb': ['-p', 'epochs', '1', '-p', 'dataset', 'list', '-p', 'data_root', '{small}', '-p', 'num_workers', '0'],
     'papermill nbs/fewshot.ipynb': ['-p', 'episodes', '20', '-p', 'frames', '2', '-p', 'num_workers', '0'],
     'papermill nbs/experiments/world.ipynb': ['-p', 'n', '60'],
+    'papermill nbs/experiments/world_zeroshot.ipynb': ['-p', 'epochs', '1', '-p', 'splits', '1', '-p', 'variants', 'frozen,vc_only', '-p', 'frames', '2'],
 }
 REPLACE = {'clip1.mp4': '{video1}', 'clip2.avi': '{video2}', 'reports/runs/k400-b16-f8': 'reports/runs/readme-train',
            'reports/runs/synthetic-tiny-ted-f8-s0': 'reports/runs/readme-train'}      # the quickstart's run (tests/test_project.py)
