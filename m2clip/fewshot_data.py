@@ -12,9 +12,9 @@ import numpy as np
 import torch
 from .datasets import AnnotationError, VideoDataset, Sampling, check_videos
 from .video import ClipTransform, VideoError
-from .readers import read_split, GENERATED, PRESETS as DATA_PRESETS
+from .readers import read_split, generated_root, GENERATED, PRESETS as DATA_PRESETS
 from .fewshot_splits import FEWSHOT_SPLITS, read_fewshot
-from .synthetic import ALL_CLASSES, FEWSHOT_SYNTHETIC, ensure_synthetic, ensure_world
+from .synthetic import ALL_CLASSES, FEWSHOT_SYNTHETIC, ensure_synthetic
 from .episodes import Episode, EpisodeSampler
 
 # %% auto #0
@@ -69,10 +69,8 @@ def read_pool(dataset: str, data_root: str | os.PathLike | None, fold: int = 1) 
         data_root = Path(data_root or 'data/synthetic-fewshot')
         if not (data_root / 'manifest.json').is_file(): ensure_synthetic(data_root, FEWSHOT_SYNTHETIC)
         dataset = 'list'
-    elif dataset in ('world', 'world-unseen'):       # all 160 classes: the few-shot partition, not a zero-shot split, picks them
-        data_root = Path(data_root or GENERATED['world'])
-        if not (data_root / 'manifest.json').is_file(): ensure_world(data_root)
-        dataset = 'list'
+    elif dataset == 'world':                         # all 160 classes: the few-shot partition, not a zero-shot split, picks them
+        data_root, dataset = generated_root('world', data_root), 'list'
     samples, seen, classnames = [], set(), None
     for split in STAGES:
         try: rows, classnames = read_split(dataset, data_root, split, fold)
@@ -99,7 +97,7 @@ def read_stage(dataset: str, data_root: str | os.PathLike | None, split: str, pa
     if dataset in FEWSHOT_SPLITS and dataset not in DATA_PRESETS:
         raise ValueError(f"partition={partition!r}: dataset={dataset!r} has only its standard split (partition='auto'); to partition "
                          f"its videos otherwise, read them with a dataset reader ({', '.join(DATA_PRESETS)})")
-    if dataset in ('world', 'world-unseen') and partition == 'auto': partition = str(Path(data_root or GENERATED['world']) / 'fewshot')
+    if dataset == 'world' and partition == 'auto': partition = str(Path(data_root or GENERATED['world']) / 'fewshot')
     samples, classnames = read_pool(dataset, data_root, fold)
     keep = partition_for(partition, dataset, classnames, seed).classes(split)
     missing = [c for c in keep if c not in classnames]
