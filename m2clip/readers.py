@@ -11,8 +11,8 @@ from .datasets import AnnotationError, Sampling, VideoDataset, read_classnames, 
 from .synthetic import SyntheticConfig, WorldVideoConfig, ensure_synthetic, ensure_world
 
 # %% auto #0
-__all__ = ['PRESETS', 'GENERATED', 'read_k400', 'ssv2_class', 'read_ssv2', 'camel_to_words', 'read_ucf101', 'read_hmdb51',
-           'generated_root', 'keep_classes', 'read_split', 'build_dataset']
+__all__ = ['PRESETS', 'GENERATED', 'WORLD_KEEP', 'read_k400', 'ssv2_class', 'read_ssv2', 'camel_to_words', 'read_ucf101',
+           'read_hmdb51', 'generated_root', 'keep_classes', 'read_split', 'build_dataset']
 
 # %% ../nbs/13_readers.ipynb #991f8112
 def _index_videos(*dirs: Path, key=lambda p: p.stem) -> dict:
@@ -129,13 +129,15 @@ PRESETS = {
     'list': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=False),
     'world': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=False),
     'world-unseen': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=False),
+    'world-base': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=False),
     'k400': dict(sampling='dense', flip=True, scale_jitter=True, randaugment=False),
     'ssv2': dict(sampling='segment', flip=False, scale_jitter=False, randaugment=True),
     'ucf101': dict(sampling='segment', flip=True, scale_jitter=True, randaugment=False),
     'hmdb51': dict(sampling='segment', flip=True, scale_jitter=True, randaugment=False),
 }
 
-GENERATED = {'synthetic': 'data/synthetic', 'world': 'data/world', 'world-unseen': 'data/world'}   # made on first use; default folders
+GENERATED = {'synthetic': 'data/synthetic', 'world': 'data/world', 'world-unseen': 'data/world', 'world-base': 'data/world'}   # made on first use; default folders
+WORLD_KEEP = {'world': 'zeroshot/split{fold}_seen.txt', 'world-unseen': 'zeroshot/split{fold}_unseen.txt', 'world-base': 'fewshot/base.txt'}   # the classes each world dataset reads
 
 def generated_root(name: str, root: str | os.PathLike | None, cfg: SyntheticConfig | WorldVideoConfig | None = None) -> Path:
     "The folder of generated dataset `name`: `root` (or its default folder), generated first with `cfg` (None: the default config) if needed. A `root` given without `cfg` that holds a generated dataset is read as it is."
@@ -159,12 +161,12 @@ def read_split(name: str, root: str | os.PathLike | None, split: str, fold: int 
     if name in GENERATED: root = generated_root(name, root, generated)
     if root is None: raise ValueError(f"dataset={name!r} needs data_root")
     root = Path(root)
-    if name in ('synthetic', 'list', 'world', 'world-unseen'):
+    if name in ('synthetic', 'list', *WORLD_KEEP):
         if not (root / f'{split}.txt').is_file(): raise FileNotFoundError(f"{root / f'{split}.txt'}: no such list file (split={split!r})")
         classes = read_classnames(root / 'classes.txt')
         samples = read_list(root / f'{split}.txt', root, len(classes))
-        if not name.startswith('world'): return samples, classes
-        return keep_classes(samples, classes, root / 'zeroshot' / f"split{fold}_{'unseen' if name == 'world-unseen' else 'seen'}.txt")
+        if name not in WORLD_KEEP: return samples, classes
+        return keep_classes(samples, classes, root / WORLD_KEEP[name].format(fold=fold))
     if name == 'k400': return read_k400(root, split)
     if name == 'ssv2': return read_ssv2(root, 'val' if split == 'test' else split)
     return (read_ucf101 if name == 'ucf101' else read_hmdb51)(root, 'test' if split == 'val' else split, fold)
