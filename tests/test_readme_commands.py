@@ -75,6 +75,8 @@ SMALL = {
     'papermill nbs/train.ipynb': ['-p', 'epochs', '1', '-p', 'dataset', 'list', '-p', 'data_root', '{small}', '-p', 'num_workers', '0'],
     'papermill nbs/fewshot.ipynb': ['-p', 'episodes', '20', '-p', 'frames', '2', '-p', 'num_workers', '0'],
     'papermill nbs/experiments/world.ipynb': ['-p', 'n', '60'],
+    'papermill nbs/experiments/world_fewshot.ipynb': ['-p', 'episodes', '20', '-p', 'shots', '1', '-p', 'train_episodes', '2', '-p', 'val_episodes', '5',
+                                                    '-p', 'm2clip_epochs', '1', '-p', 'frames', '2'],
     'papermill nbs/experiments/world_zeroshot.ipynb': ['-p', 'epochs', '1', '-p', 'splits', '1', '-p', 'variants', 'frozen,vc_only', '-p', 'frames', '2'],
 }
 REPLACE = {'clip1.mp4': '{video1}', 'clip2.avi': '{video2}', 'reports/runs/k400-b16-f8': 'reports/runs/readme-train',
