@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from .datasets import AnnotationError, VideoDataset, Sampling, check_videos
 from .video import ClipTransform, VideoError
-from .readers import read_split, generated_root, GENERATED, PRESETS as DATA_PRESETS
+from .readers import read_split, generated_root, PRESETS as DATA_PRESETS
 from .fewshot_splits import FEWSHOT_SPLITS, read_fewshot
 from .synthetic import ALL_CLASSES, FEWSHOT_SYNTHETIC, ensure_synthetic
 from .episodes import Episode, EpisodeSampler
@@ -97,7 +97,7 @@ def read_stage(dataset: str, data_root: str | os.PathLike | None, split: str, pa
     if dataset in FEWSHOT_SPLITS and dataset not in DATA_PRESETS:
         raise ValueError(f"partition={partition!r}: dataset={dataset!r} has only its standard split (partition='auto'); to partition "
                          f"its videos otherwise, read them with a dataset reader ({', '.join(DATA_PRESETS)})")
-    if dataset == 'world' and partition == 'auto': partition = str(Path(data_root or GENERATED['world']) / 'fewshot')
+    if dataset == 'world' and partition == 'auto': partition = str(generated_root('world', data_root) / 'fewshot')   # the folder read_pool reads
     samples, classnames = read_pool(dataset, data_root, fold)
     keep = partition_for(partition, dataset, classnames, seed).classes(split)
     missing = [c for c in keep if c not in classnames]
