@@ -31,7 +31,7 @@ class BenchConfig:
     "Every parameter of m2clip-bench and nbs/experiments/benchmark.ipynb."
     CHOICES: ClassVar[dict] = dict(preset=lambda: list(PRESETS))
     device: str = 'auto'                 # auto | cpu | cuda | cuda:N
-    preset: str = 'paper-k400'           # the M2-CLIP model measured: tiny | paper-k400 | release-k400
+    preset: str = 'paper-k400'           # the M2-CLIP model measured: tiny | world | paper-k400 | release-k400
     model: str | None = None             # backbone override (None: the preset's: ViT-B-16 for paper-k400, tiny for tiny)
     labels: str = 'k400'                 # label set of the heads (k400: 400 classes)
     frames: str = '8,16,32'              # T per clip, comma-separated

@@ -61,7 +61,7 @@ class FewShotConfig(RunConfig, MethodSettings):
     episode_list: str | None = None     # evaluate exactly the episodes of a saved episodes.json
     # method
     method: str = 'frozen'              # a method of METHODS (nbs/48_fsar_family): a baseline (nbs/43_fewshot_models) or MA-FSAR (nbs/47_mafsar)
-    preset: str = 'fsar-tiny'           # backbone preset: fsar-tiny (CPU) | fsar-vit-b16 | fsar-vit-b32 | mafsar-* (method mafsar)
+    preset: str = 'fsar-tiny'           # backbone preset: fsar-tiny (CPU) | fsar-world (CPU, the world CLIP) | fsar-vit-b16 | fsar-vit-b32 | mafsar-* (method mafsar)
     model: str | None = None            # backbone override (None: as the preset says)
     pretrained: str | None = None       # weights override: open_clip tag, world (model world), local file, or none / random (random weights)
     quick_gelu: bool | None = None      # activation override; needed with a local weights file

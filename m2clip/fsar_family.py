@@ -53,9 +53,10 @@ def method_of(name: str) -> Method:
 
 # %% ../nbs/48_fsar_family.ipynb #20a63904
 FSAR_PRESETS = {'fsar-tiny': dict(model='tiny'),                              # CPU: random tiny CLIP
+                'fsar-world': dict(model='world', pretrained='world'),         # CPU: the world CLIP (nbs/05_world.ipynb), language on a CPU
                 'fsar-vit-b16': dict(model='ViT-B-16', pretrained='openai'),   # CLIP-FSAR's and MA-FSAR's ViT-B/16
                 'fsar-vit-b32': dict(model='ViT-B-32', pretrained='openai'),   # MA-FSAR v1's ViT-B/32
-                **MAFSAR_PRESETS}                                              # mafsar-tiny | mafsar-vit-b32 | mafsar-vit-b16 (method mafsar)
+                **MAFSAR_PRESETS}                                              # mafsar-tiny | mafsar-world | mafsar-vit-b32 | mafsar-vit-b16 (method mafsar)
 
 # %% ../nbs/48_fsar_family.ipynb #05662ffe
 OVERRIDES = ('model', 'pretrained', 'quick_gelu')          # None: as the preset says

@@ -120,6 +120,7 @@ def mafsar_loss(model: MAFSAR, batch: dict, device) -> dict[str, torch.Tensor]:
 
 # %% ../nbs/47_mafsar.ipynb #f51d74b3
 MAFSAR_PRESETS = {'mafsar-tiny': dict(model='tiny', method='mafsar'),
+                  'mafsar-world': dict(model='world', pretrained='world', method='mafsar'),
                   'mafsar-vit-b32': dict(model='ViT-B-32', pretrained='openai', method='mafsar'),
                   'mafsar-vit-b16': dict(model='ViT-B-16', pretrained='openai', method='mafsar')}
 

@@ -48,6 +48,8 @@ def parse_heads(spec: str, **kw) -> HeadsConfig:
 
 PRESETS = {
     'tiny': dict(model='tiny'),
+    # the world CLIP (nbs/05_world.ipynb, pretrained on first use): the quickstart's model, with language on a CPU
+    'world': dict(model='world', pretrained='world'),
     # the paper: TED-Adapters (r = width/2 = 384) before MHSA in all 12 layers, 1 Text-Adapter, all four heads
     'paper-k400': dict(model='ViT-B-16', pretrained='openai'),
     # the official release's K400 model: TED before the MLP, TD biases, extra frame adapter, its loss variants,
@@ -58,7 +60,7 @@ PRESETS = {
 }
 
 def preset(name: str, **overrides) -> M2CLIPConfig:
-    "The M2CLIPConfig of preset `name` ('tiny', 'paper-k400', 'release-k400'), with field overrides."
+    "The M2CLIPConfig of preset `name` ('tiny', 'world', 'paper-k400', 'release-k400'), with field overrides."
     if name not in PRESETS: raise ValueError(f"preset={name!r}: expected one of {list(PRESETS)}")
     return M2CLIPConfig(**{**PRESETS[name], **overrides})
 

@@ -43,7 +43,7 @@ class TrainConfig(RunConfig):
     scale_jitter: bool | None = None    # training: short side drawn from [size, size x 258/224]; None: preset (K400: on)
     randaugment: bool | None = None     # training: RandAugment (4 ops, magnitude 7); None: preset (SSv2: on)
     # model: a named preset, then overrides of its fields (None: as the preset says)
-    preset: str = 'tiny'                # the model: tiny (CPU) | paper-k400 (the paper) | release-k400 (the official release)
+    preset: str = 'tiny'                # the model: tiny (CPU) | world (CPU, the world CLIP) | paper-k400 (the paper) | release-k400 (the official release)
     model: str | None = None            # backbone: tiny | world | ViT-B-16 | ViT-B-32 | ViT-L-14 (any open_clip ViT)
     pretrained: str | None = None       # weights: openai (or another open_clip tag), world (with model world), a local checkpoint file, or none (random)
     quick_gelu: bool | None = None      # backbone activation; needed with a local file: True for OpenAI weights, False otherwise

@@ -169,18 +169,19 @@ def pretrain(cfg: WorldConfig = WorldConfig(), progress: bool = True) -> tuple[o
     "Pretrain a world CLIP from scratch with open_clip's CLIP, tokenizer and ClipLoss; returns it (train mode) and a log."
     t0 = time.time()
     scenes, pictures = draw_pictures(cfg.images, [cfg.seed, 0], progress=progress)
-    torch.manual_seed(cfg.seed)
-    clip, tok, loss_fn = open_clip.CLIP(**WORLD), world_tokenizer(), ClipLoss()
-    opt = torch.optim.AdamW(clip.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    lr_at = lambda s: cfg.lr * min(1, (s + 1) / cfg.warmup) * .5 * (1 + math.cos(math.pi * s / cfg.steps))
-    rng, x, losses = np.random.default_rng([cfg.seed, 1]), to_tensor(pictures), []
-    for step in progress_bar(range(cfg.steps), desc='world CLIP', disable=not progress):
-        for g in opt.param_groups: g['lr'] = lr_at(step)
-        idx = rng.integers(0, cfg.images, cfg.batch_size)
-        image_features, text_features, scale = clip(x[idx], tok([caption(scenes[i], rng) for i in idx]))
-        loss = loss_fn(image_features, text_features, scale)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        losses.append(loss.item())
+    with torch.random.fork_rng(devices=[]):     # the caller's random stream untouched: a model whose init surrounds a first
+        torch.manual_seed(cfg.seed)              # use (M2CLIP, MAFSAR) is initialised as with the CLIP already cached
+        clip, tok, loss_fn = open_clip.CLIP(**WORLD), world_tokenizer(), ClipLoss()
+        opt = torch.optim.AdamW(clip.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        lr_at = lambda s: cfg.lr * min(1, (s + 1) / cfg.warmup) * .5 * (1 + math.cos(math.pi * s / cfg.steps))
+        rng, x, losses = np.random.default_rng([cfg.seed, 1]), to_tensor(pictures), []
+        for step in progress_bar(range(cfg.steps), desc='world CLIP', disable=not progress):
+            for g in opt.param_groups: g['lr'] = lr_at(step)
+            idx = rng.integers(0, cfg.images, cfg.batch_size)
+            image_features, text_features, scale = clip(x[idx], tok([caption(scenes[i], rng) for i in idx]))
+            loss = loss_fn(image_features, text_features, scale)
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            losses.append(loss.item())
     return clip, dict(seconds=round(time.time() - t0, 1), first_loss=losses[0], final_loss=float(np.mean(losses[-20:])),
                       threads=torch.get_num_threads(), torch=torch.__version__, manifest=manifest(scenes))
 

@@ -14,17 +14,28 @@ def test_ci_runs_the_readme_test_command():
     assert test_cmd in (ROOT / '.ci/run').read_text()
 
 def test_quickstart_main_job_runs():
-    "The README's main job, exactly as written: papermill trains on the embedded default and writes a run folder."
+    "The README's main job, exactly as written: papermill trains on the world and ends with a seen-class and a zero-shot number."
     install, _ = readme_commands()
     job = install.split('&&', 1)[1].strip()
     before = time.time()
     subprocess.run(job, shell=True, cwd=ROOT, check=True, capture_output=True)
-    out_nb = ROOT / job.split()[-1]
+    out_nb = ROOT / job.split()[2]                                       # papermill IN OUT -p NAME VALUE ...
     assert out_nb.is_file() and out_nb.stat().st_mtime >= before
-    runs = sorted((ROOT / 'reports' / 'runs').glob('synthetic-tiny-ted-f8-s0*/metrics.json'), key=lambda p: p.stat().st_mtime)
+    flags = dict(zip(job.split()[4::3], job.split()[5::3]))
+    runs = sorted((ROOT / 'reports' / 'runs').glob('world-world-ted-f8-s0*/metrics.json'), key=lambda p: p.stat().st_mtime)
+    assert flags['preset'] == 'world' and flags['dataset'] == 'world' and runs[-1].stat().st_mtime >= before
     m = json.loads(runs[-1].read_text())
-    assert m['steps'] == 7 * (2000 // 16) and m['test']['videos'] == 300
-    assert m['test']['vc']['top1'] > 0.3          # 10 classes: far above chance
+    assert m['model_config']['model'] == 'world' and m['model_config']['pretrained'] == 'world'   # the world CLIP, not random weights
+    assert m['steps'] == int(flags['epochs']) * (80 * 8 // 16) and m['test']['videos'] == 80 * 4      # split 1's 80 seen classes
+    assert m['test']['vc']['top1'] > 0.05                                 # 80 classes, chance 1.25%
+    zs = json.loads((runs[-1].parent / 'zeroshot.json').read_text())      # the notebook's last cell: the 80 unseen classes
+    assert zs['chance (%)'] == 1.25 and zs['seen classes, top-1 (%)'] == round(100 * m['test']['vc']['top1'], 1)
+    assert zs['unseen classes, zero-shot top-1 (%)'] > 2 * 1.25 and zs['unseen classes, frozen CLIP (%)'] > 2 * 1.25
+    from m2clip.evaluate import evaluate_run                              # the same numbers, recomputed: split 1's unseen classes
+    unseen = lambda **kw: round(100 * evaluate_run(protocol='zeroshot', dataset='world-unseen', data_root=str(ROOT / 'data' / 'world'),
+                                                   splits='1', frames=8, **kw)['mean_top1'], 1)
+    assert zs['unseen classes, zero-shot top-1 (%)'] == unseen(checkpoint=str(runs[-1].parent))
+    assert zs['unseen classes, frozen CLIP (%)'] == unseen(model='world', pretrained='world')
 
 def test_profile_paper():
     r = json.loads(subprocess.run(['m2clip-profile', '--preset', 'paper-k400', '--frames', '8', '--json'],

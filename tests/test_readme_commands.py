@@ -80,7 +80,7 @@ SMALL = {
     'papermill nbs/experiments/world_zeroshot.ipynb': ['-p', 'epochs', '1', '-p', 'splits', '1', '-p', 'variants', 'frozen,vc_only', '-p', 'frames', '2'],
 }
 REPLACE = {'clip1.mp4': '{video1}', 'clip2.avi': '{video2}', 'reports/runs/k400-b16-f8': 'reports/runs/readme-train',
-           'reports/runs/synthetic-tiny-ted-f8-s0': 'reports/runs/readme-train'}      # the quickstart's run (tests/test_project.py)
+           'reports/runs/synthetic-tiny-ted-f8-s0': 'reports/runs/readme-train'}      # m2clip-train's default run, small
 NOT_HERE = {   # a command's first words -> why it cannot run on a CI machine (it parses above)
     'm2clip-eval --dataset k400': 'a real K400 folder (/data/k400) and its trained ViT-B/16 run',
     'm2clip-eval --dataset ucf101': 'the real UCF101 videos and split files (zero-shot protocol)',

@@ -56,7 +56,7 @@ def test_checkpoint_of_another_kind(few, saved):
     assert not (saved / 'y').exists()
 
 def test_presets_at_the_wrong_command_and_none_weights():
-    refused([sys.executable, '-c', 'from m2clip.trainer import main; main()', '--preset', 'fsar-tiny'], "preset='fsar-tiny': expected one of tiny, paper-k400, release-k400")
+    refused([sys.executable, '-c', 'from m2clip.trainer import main; main()', '--preset', 'fsar-tiny'], "preset='fsar-tiny': expected one of tiny, world, paper-k400, release-k400")
     from m2clip.trainer import TrainConfig, arg_parser
     from m2clip.config import from_args
     cfg = from_args(TrainConfig, arg_parser().parse_args(['--preset', 'release-k400', '--model', 'tiny', '--pretrained', 'none']))
