@@ -12,7 +12,7 @@ from typing import Callable, ClassVar
 import torch
 from .config import ConfigError, require, check_types, config_parser, from_args, run_cli, apply_overrides, int_list
 from .family import RunConfig
-from .runtime import resolve_device, resolve_precision, autocast_for, shared_path, project_commit, cpu_native_bf16
+from .runtime import resolve_device, resolve_precision, autocast_for, shared_path, project_commit, cpu_native_bf16, environment
 from .model import M2CLIP, preset, parse_heads, PRESETS
 from .profile import count_flops, sync, timed, MemoryPeak, gemm_peak, precision_context, clip_batch, inference_fn, train_step_fn, measure
 from .backbone import model_config as backbone_config
@@ -23,7 +23,7 @@ from .video import ClipTransform
 # %% auto #0
 __all__ = ['DEVICE_PRECISIONS', 'BUSY', 'FEWSHOT_PY', 'MIN_GEMM', 'BenchConfig', 'precisions', 'build_model', 'loader_speed',
            'real_videos', 'model_rows', 'text_path_ratio', 'busy_cores', 'fewshot_run', 'fewshot_cost', 'loader_rows',
-           'environment', 'benchmark', 'targets', 'report_markdown', 'report_figure', 'write_report', 'main']
+           'benchmark', 'targets', 'report_markdown', 'report_figure', 'write_report', 'main']
 
 # %% ../nbs/50_benchmark.ipynb #f9b13967
 @dataclass
@@ -173,18 +173,6 @@ def loader_rows(cfg: BenchConfig, image_size: int, say: Callable) -> list[dict]:
     return rows
 
 # %% ../nbs/50_benchmark.ipynb #766a3c44
-def environment(device: torch.device) -> dict:
-    "Device, versions and date of a measurement."
-    import open_clip, m2clip
-    name = torch.cuda.get_device_name(device) if device.type == 'cuda' else (platform.processor() or platform.machine())
-    cpu_model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), None) \
-        if Path('/proc/cpuinfo').is_file() else None
-    return dict(device=str(device), device_name=name if device.type == 'cuda' else (cpu_model or name), threads=torch.get_num_threads(),
-                cpu_capability=torch.backends.cpu.get_cpu_capability(), cpu_native_bf16=cpu_native_bf16(), torch=torch.__version__,
-                open_clip=open_clip.__version__, **{f'git_{k}': v for k, v in project_commit().items()},
-                m2clip=m2clip.__version__, cuda=torch.version.cuda if device.type == 'cuda' else None, python=platform.python_version(),
-                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
-
 def benchmark(cfg: BenchConfig | None = None, **overrides) -> dict:
     "Measure everything `cfg` asks on its device; write {out}/benchmark.{json,md,png}; return the result."
     cfg = apply_overrides(cfg or BenchConfig(), overrides, 'm2clip-bench').validate()

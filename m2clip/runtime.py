@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_runtime.ipynb #4317c3bd
 from __future__ import annotations
-import functools, json, os, subprocess, sys
+import datetime, functools, json, os, platform, subprocess, sys
 from contextlib import nullcontext
 from pathlib import Path
 import torch
@@ -17,7 +17,7 @@ from .config import ConfigError
 __all__ = ['PRECISIONS', 'PROJECT_ROOT', 'resolve_device', 'cpu_native_bf16', 'warn_emulated_bf16', 'resolve_precision',
            'autocast_for', 'setup_distributed', 'teardown_distributed', 'distributed', 'world_size', 'gather',
            'reduce_sum', 'gather_objects', 'save_safetensors', 'load_safetensors', 'safetensors_meta', 'project_commit',
-           'shared_path', 'widgets_missing', 'Milestones', 'progress_bar']
+           'shared_path', 'environment', 'widgets_missing', 'Milestones', 'progress_bar']
 
 # %% ../nbs/16_runtime.ipynb #4c37ecf1
 def resolve_device(device: str = 'auto') -> torch.device:
@@ -146,6 +146,19 @@ def shared_path(*parts: str) -> Path:
         raise FileNotFoundError(f"{p} is missing: it belongs to the project's shared/ folder, expected beside the checkout "
                                 f"{PROJECT_ROOT} (CI and the tests that read real videos need it)")
     return p
+
+def environment(device: torch.device) -> dict:
+    "Device, library versions, the project's commit and the date: what a measurement or a report records about where it ran."
+    import open_clip, m2clip
+    name = torch.cuda.get_device_name(device) if device.type == 'cuda' else (platform.processor() or platform.machine())
+    cpu_model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), None) \
+        if Path('/proc/cpuinfo').is_file() else None
+    return dict(device=str(device), device_name=name if device.type == 'cuda' else (cpu_model or name), threads=torch.get_num_threads(),
+                cpu_capability=torch.backends.cpu.get_cpu_capability(), cpu_native_bf16=cpu_native_bf16(), torch=torch.__version__,
+                open_clip=open_clip.__version__, **{f'git_{k}': v for k, v in project_commit().items()},
+                m2clip=m2clip.__version__, cuda=torch.version.cuda if device.type == 'cuda' else None, python=platform.python_version(),
+                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
+
 
 # %% ../nbs/16_runtime.ipynb #42ba93c6
 def widgets_missing() -> bool:

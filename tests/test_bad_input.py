@@ -164,6 +164,18 @@ def test_every_bench_field(tmp_path, capsys):
         assert code in (1, 2) and err.startswith('m2clip-bench: ') and field in err, (field, err)
     assert f.read_text() == 'x' and sorted(p.name for p in tmp_path.iterdir()) == ['a_file']
 
+def test_every_reports_field(tmp_path, capsys):
+    "m2clip-reports: every ReportsConfig field with a bad value ends in one line naming it, before any notebook runs."
+    from m2clip.reports import ReportsConfig, main as reports_main
+    f = tmp_path / 'a_file'; f.write_text('x')
+    cases = {'regime': ['--regime', 'toy'], 'only': ['--only', 'world,no_such'], 'force': ['--force', 'maybe'], 'out': ['--out', str(f)],
+             'data': ['--regime', 'real', '--data', 'k400'], 'notebooks': ['--notebooks', '/no/such/folder'], 'progress': ['--progress', 'loud']}
+    assert set(cases) == {f.name for f in dataclasses.fields(ReportsConfig)}
+    for field, argv in cases.items():
+        code, err = one_line_error(reports_main, argv, capsys)
+        assert code in (1, 2) and err.startswith('m2clip-reports: ') and field in err, (field, err)
+    assert f.read_text() == 'x' and sorted(p.name for p in tmp_path.iterdir()) == ['a_file']
+
 def test_every_gpu_check_field(tmp_path, capsys):
     "m2clip-gpu-check: every GPUCheckConfig field with a bad value ends in one line naming it (checked before the GPU is looked for)."
     from m2clip.gpu_check import GPUCheckConfig, main as gpu_main

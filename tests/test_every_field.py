@@ -429,6 +429,23 @@ def test_bench_fields(f):
     alt = replace(base, **{f.name: alternative(BenchConfig, f, getattr(base, f.name))})
     assert differs(BENCH_SEEN[f.name](base), BENCH_SEEN[f.name](alt)), f'BenchConfig.{f.name}: changes nothing'
 
+from m2clip.reports import ReportsConfig, EXPERIMENTS, resolve, data_folders, split_names
+
+REPORTS_SEEN = lambda c: dict(out=c.out_folder(), notebooks=c.notebook_folder(), selected=split_names(c.only), data=data_folders(c.data),
+                              params=[resolve(e, c.regime, c.out_folder(), data_folders(c.data)) for e in EXPERIMENTS])
+ALT |= {(ReportsConfig, 'only'): 'world', (ReportsConfig, 'out'): '/tmp/reports-alt', (ReportsConfig, 'data'): 'k400=/tmp',
+        (ReportsConfig, 'notebooks'): '/tmp'}
+BASE |= {(ReportsConfig, 'data'): dict(regime='real')}
+REASONS |= {(ReportsConfig, 'force'): 'reruns what is up to date: nbs/60_reports.ipynb (only=a, force=True runs a again)',
+            (ReportsConfig, 'progress'): 'the lines printed: nbs/60_reports.ipynb runs with it off, tests/test_reports.py with it on'}
+
+@pytest.mark.parametrize('f', fields(ReportsConfig), ids=lambda f: f.name)
+def test_reports_fields(f):
+    if (ReportsConfig, f.name) in REASONS: pytest.skip(REASONS[(ReportsConfig, f.name)])
+    base = replace(ReportsConfig(), **BASE.get((ReportsConfig, f.name), {}))
+    alt = replace(base, **{f.name: alternative(ReportsConfig, f, getattr(base, f.name))})
+    assert differs(REPORTS_SEEN(base.validate()), REPORTS_SEEN(alt.validate())), f'ReportsConfig.{f.name}: changes nothing'
+
 def test_every_config_is_swept():
     "Every config dataclass of the package is in this file, and each of its fields has a test or a stated reason."
     import importlib, pkgutil, m2clip
@@ -437,5 +454,5 @@ def test_every_config_is_swept():
         mod = importlib.import_module(f'm2clip.{m.name}')
         found |= {v for k, v in vars(mod).items() if k.endswith('Config') and dataclasses.is_dataclass(v) and v.__module__ == mod.__name__}
     swept = {M2CLIPConfig, TEDConfig, HeadsConfig, FSARConfig, MAFSARAdapterConfig, TrainConfig, FewShotConfig, EvalConfig, PredictConfig,
-             ProfileConfig, SyntheticConfig, WorldVideoConfig, WorldConfig, BenchConfig, GPUCheckConfig}
+             ProfileConfig, SyntheticConfig, WorldVideoConfig, WorldConfig, BenchConfig, GPUCheckConfig, ReportsConfig}
     assert found - swept == {RunConfig}, found - swept       # RunConfig's fields are TrainConfig's and FewShotConfig's, swept there

@@ -26,10 +26,12 @@ def parser(prog):
     from m2clip.profile import ProfileConfig
     from m2clip.benchmark import BenchConfig
     from m2clip.gpu_check import GPUCheckConfig
+    from m2clip.reports import ReportsConfig
     def with_json(ap): ap.add_argument('--json', action='store_true'); return ap
     return {'m2clip-train': trainer.arg_parser, 'm2clip-fewshot': fewshot.arg_parser, 'm2clip-eval': evaluate.eval_parser,
             'm2clip-predict': evaluate.predict_parser, 'm2clip-profile': lambda: with_json(config_parser(ProfileConfig, prog)),
-            'm2clip-bench': lambda: config_parser(BenchConfig, prog), 'm2clip-gpu-check': lambda: config_parser(GPUCheckConfig, prog)}[prog]()
+            'm2clip-bench': lambda: config_parser(BenchConfig, prog), 'm2clip-gpu-check': lambda: config_parser(GPUCheckConfig, prog),
+            'm2clip-reports': lambda: config_parser(ReportsConfig, prog)}[prog]()
 
 COMMANDS = [c for c in readme_commands() if c.split()[0].startswith('m2clip-') or c.startswith('papermill')]
 
@@ -78,6 +80,8 @@ SMALL = {
     'papermill nbs/experiments/world_fewshot.ipynb': ['-p', 'episodes', '20', '-p', 'shots', '1', '-p', 'train_episodes', '2', '-p', 'val_episodes', '5',
                                                     '-p', 'm2clip_epochs', '1', '-p', 'frames', '2'],
     'papermill nbs/experiments/world_zeroshot.ipynb': ['-p', 'epochs', '1', '-p', 'splits', '1', '-p', 'variants', 'frozen,vc_only', '-p', 'frames', '2'],
+    'm2clip-reports': ['--only', 'world', '--out', 'reports-small', '--progress', 'false'],   # one report, into the scratch folder
+    'papermill nbs/reports.ipynb': ['-p', 'only', 'world', '-p', 'out', 'reports-smoke', '-p', 'progress', 'False'],
 }
 REPLACE = {'clip1.mp4': '{video1}', 'clip2.avi': '{video2}', 'reports/runs/k400-b16-f8': 'reports/runs/readme-train',
            'reports/runs/synthetic-tiny-ted-f8-s0': 'reports/runs/readme-train'}      # m2clip-train's default run, small
@@ -92,6 +96,8 @@ NOT_HERE = {   # a command's first words -> why it cannot run on a CI machine (i
     'papermill nbs/train.ipynb reports/runs/train.ipynb': 'the quickstart itself: tests/test_project.py runs it as written',
     'papermill nbs/experiments/benchmark.ipynb': 'a CUDA GPU (device cuda)',
     'm2clip-profile': 'runs as written in test_readme_profile_commands_run_as_written',
+    'm2clip-reports --regime smoke': 'tests/test_reports.py runs the whole smoke regime (with --out in a scratch folder)',
+    'm2clip-reports --regime real': 'GPUs and a real Kinetics-400 folder',
 }
 
 def not_here(cmd: str) -> str | None:
