@@ -176,6 +176,19 @@ def test_every_reports_field(tmp_path, capsys):
         assert code in (1, 2) and err.startswith('m2clip-reports: ') and field in err, (field, err)
     assert f.read_text() == 'x' and sorted(p.name for p in tmp_path.iterdir()) == ['a_file']
 
+def test_every_site_field(tmp_path, capsys):
+    "m2clip-site: every SiteConfig field with a bad value ends in one line naming it, before anything is built or emptied."
+    from m2clip.site import SiteConfig, main as site_main
+    f = tmp_path / 'a_file'; f.write_text('x')
+    other = tmp_path / 'not_a_site'; other.mkdir(); (other / 'keep.txt').write_text('mine')
+    cases = {'out': ['--out', str(other)], 'check': ['--check', 'maybe'], 'shots': ['--check', 'false', '--shots', str(f)],
+             'force': ['--force', 'often']}
+    assert set(cases) == {f.name for f in dataclasses.fields(SiteConfig)}
+    for field, argv in cases.items():
+        code, err = one_line_error(site_main, argv, capsys)
+        assert code in (1, 2) and err.startswith('m2clip-site: ') and field in err, (field, err)
+    assert (other / 'keep.txt').read_text() == 'mine' and f.read_text() == 'x'
+
 def test_every_gpu_check_field(tmp_path, capsys):
     "m2clip-gpu-check: every GPUCheckConfig field with a bad value ends in one line naming it (checked before the GPU is looked for)."
     from m2clip.gpu_check import GPUCheckConfig, main as gpu_main

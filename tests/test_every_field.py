@@ -446,6 +446,19 @@ def test_reports_fields(f):
     alt = replace(base, **{f.name: alternative(ReportsConfig, f, getattr(base, f.name))})
     assert differs(REPORTS_SEEN(base.validate()), REPORTS_SEEN(alt.validate())), f'ReportsConfig.{f.name}: changes nothing'
 
+from m2clip.site import SiteConfig
+
+REASONS |= {(SiteConfig, 'check'): 'opens three pages in Chromium: tests/test_site.py checks its lines and screenshots, nbs/61_site.ipynb its findings',
+            (SiteConfig, 'shots'): 'the screenshots: tests/test_site.py lists them, nbs/61_site.ipynb (browser_check) too',
+            (SiteConfig, 'force'): "nbdev's own proc_nbs(force=...): it reprocesses notebooks whose processed copy is newer"}
+
+@pytest.mark.parametrize('f', fields(SiteConfig), ids=lambda f: f.name)
+def test_site_fields(f, tmp_path):
+    if (SiteConfig, f.name) in REASONS: pytest.skip(REASONS[(SiteConfig, f.name)])
+    base = replace(SiteConfig(check=False))
+    alt = replace(base, **{f.name: str(tmp_path / 'site')})
+    assert base.validate().site() != alt.validate().site(), f'SiteConfig.{f.name}: changes nothing'
+
 def test_every_config_is_swept():
     "Every config dataclass of the package is in this file, and each of its fields has a test or a stated reason."
     import importlib, pkgutil, m2clip
@@ -454,5 +467,5 @@ def test_every_config_is_swept():
         mod = importlib.import_module(f'm2clip.{m.name}')
         found |= {v for k, v in vars(mod).items() if k.endswith('Config') and dataclasses.is_dataclass(v) and v.__module__ == mod.__name__}
     swept = {M2CLIPConfig, TEDConfig, HeadsConfig, FSARConfig, MAFSARAdapterConfig, TrainConfig, FewShotConfig, EvalConfig, PredictConfig,
-             ProfileConfig, SyntheticConfig, WorldVideoConfig, WorldConfig, BenchConfig, GPUCheckConfig, ReportsConfig}
+             ProfileConfig, SyntheticConfig, WorldVideoConfig, WorldConfig, BenchConfig, GPUCheckConfig, ReportsConfig, SiteConfig}
     assert found - swept == {RunConfig}, found - swept       # RunConfig's fields are TrainConfig's and FewShotConfig's, swept there

@@ -27,11 +27,12 @@ def parser(prog):
     from m2clip.benchmark import BenchConfig
     from m2clip.gpu_check import GPUCheckConfig
     from m2clip.reports import ReportsConfig
+    from m2clip.site import SiteConfig
     def with_json(ap): ap.add_argument('--json', action='store_true'); return ap
     return {'m2clip-train': trainer.arg_parser, 'm2clip-fewshot': fewshot.arg_parser, 'm2clip-eval': evaluate.eval_parser,
             'm2clip-predict': evaluate.predict_parser, 'm2clip-profile': lambda: with_json(config_parser(ProfileConfig, prog)),
             'm2clip-bench': lambda: config_parser(BenchConfig, prog), 'm2clip-gpu-check': lambda: config_parser(GPUCheckConfig, prog),
-            'm2clip-reports': lambda: config_parser(ReportsConfig, prog)}[prog]()
+            'm2clip-reports': lambda: config_parser(ReportsConfig, prog), 'm2clip-site': lambda: config_parser(SiteConfig, prog)}[prog]()
 
 COMMANDS = [c for c in readme_commands() if c.split()[0].startswith('m2clip-') or c.startswith('papermill')]
 
@@ -98,6 +99,7 @@ NOT_HERE = {   # a command's first words -> why it cannot run on a CI machine (i
     'm2clip-profile': 'runs as written in test_readme_profile_commands_run_as_written',
     'm2clip-reports --regime smoke': 'tests/test_reports.py runs the whole smoke regime (with --out in a scratch folder)',
     'm2clip-reports --regime real': 'GPUs and a real Kinetics-400 folder',
+    'm2clip-site': 'tests/test_site.py builds and checks the whole site (with --out in a scratch folder)',
 }
 
 def not_here(cmd: str) -> str | None:
