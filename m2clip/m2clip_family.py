@@ -4,14 +4,14 @@
 
 # %% ../nbs/19_m2clip_family.ipynb #7a2db7be
 from __future__ import annotations
-import dataclasses
+import dataclasses, re
 from contextlib import nullcontext
 import torch
 from torch import nn
 from .runtime import progress_bar
 from .config import ConfigError
 from .backbone import model_config as backbone_config
-from .adapters import TEDConfig
+from .adapters import TEDConfig, select_layers
 from .heads import HeadsConfig, zeroshot_probs
 from .model import M2CLIP, M2CLIPConfig, PRESETS as M2CLIP_PRESETS, HEADS, parse_heads, preset as m2clip_preset
 from .runtime import reduce_sum
@@ -35,6 +35,17 @@ def m2clip_config(cfg) -> M2CLIPConfig:
     if cfg.temporal not in TEMPORAL: raise ConfigError(f"temporal={cfg.temporal!r}: expected one of {', '.join(TEMPORAL)}")
     ted = dataclasses.replace(base.ted, **TEMPORAL[cfg.temporal])
     if cfg.adapter_position is not None: ted = dataclasses.replace(ted, position=cfg.adapter_position)
+    if cfg.adapter_layers is not None:
+        spec = cfg.adapter_layers.replace(' ', '')
+        layers = tuple(int(i) for i in spec.split(',')) if re.fullmatch(r'\d+(,\d+)*', spec) else spec
+        try: select_layers(layers, 10 ** 6)                             # the form only; the backbone's depth is checked when it is built
+        except ValueError: raise ConfigError(f"adapter_layers={cfg.adapter_layers!r}: expected all, first:k, last:k or comma-separated "
+                                             "0-based layer indices") from None
+        if cfg.temporal == 'none': raise ConfigError(f"adapter_layers={cfg.adapter_layers!r}: expected None with temporal='none' (no TED-Adapter)")
+        ted = dataclasses.replace(ted, layers=layers)
+    if cfg.ted_combine is not None:
+        if cfg.ted_combine not in ('parallel', 'sequential'): raise ConfigError(f"ted_combine={cfg.ted_combine!r}: expected parallel or sequential")
+        ted = dataclasses.replace(ted, combine=cfg.ted_combine)
     heads = base.heads if cfg.heads is None else _heads(cfg.heads, base.heads)
     if cfg.mask_ratio is not None: heads = dataclasses.replace(heads, mask_ratio=cfg.mask_ratio)
     over = dict(model=cfg.model, quick_gelu=cfg.quick_gelu, text_adapters=cfg.text_adapters, text_lr_scale=cfg.text_lr_scale)
@@ -86,7 +97,7 @@ def evaluate_clips(model: M2CLIP, loader, device, autocast=nullcontext, progress
 class M2CLIPFamily(ModelFamily):
     "M2-CLIP (nbs/04_model.ipynb) for the trainer, the evaluator and the profiler."
     name, presets, front = 'm2clip', M2CLIP_PRESETS, 'm2clip-train'
-    task_fields = ('preset', 'model', 'pretrained', 'quick_gelu', 'temporal', 'adapter_position', 'text_adapters', 'heads',
+    task_fields = ('preset', 'model', 'pretrained', 'quick_gelu', 'temporal', 'adapter_position', 'adapter_layers', 'ted_combine', 'text_adapters', 'heads',
                    'mask_ratio', 'text_lr_scale', 'seed')
     def model_config(self, cfg) -> M2CLIPConfig: self.check_task(cfg); return m2clip_config(cfg)
     def config_from_dict(self, d: dict) -> M2CLIPConfig: return m2clip_config_from_dict(d)

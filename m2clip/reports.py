@@ -69,6 +69,15 @@ EXPERIMENTS = [
                ('m2clip_fig2b.md', 'm2clip_fig2b.csv', 'm2clip_fig2b.png'), after=('world_zeroshot',),
                smoke=dict(checkpoint='{runs:world_zeroshot}/vc_only-split1', top=10), embedded=dict(checkpoint='{runs:world_zeroshot}/m2clip-split1'),
                real=dict(checkpoint='{data:ssv2_run}', labels='ssv2'), runs=False, minutes=(0.3, 0.5, 1)),
+    Experiment('m2clip_ablations', 'M2-CLIP Table 4 and Fig. 4: components, TED placement and combination, number of Text-Adapters, decoder heads',
+               ('m2clip_ablations.md', 'm2clip_ablations.csv', 'm2clip_ablations.png'),
+               smoke=dict(epochs=1, frames=2, splits='1', variants='frozen,ted,m2clip,last_half,td,sequential,text2,cmc'), embedded=dict(epochs=3),
+               real=dict(dataset='k400', data_root='{data:k400}', preset='paper-k400', zeroshot_dataset='ucf101', zeroshot_root='{data:ucf101}',
+                         splits='1', seeds='0', epochs=12, warmup_epochs=2.0, lr=0.001, batch_size=18), minutes=(2, 20, 3000)),
+    Experiment('mafsar_table8', 'MA-FSAR Table 8: full fine-tuning against adaptation: tunable parameters, peak memory, time per 10,000 tasks, measured',
+               ('mafsar_table8.md', 'mafsar_table8.csv', 'mafsar_table8.png'), smoke=dict(tasks=4, episodes=20, frames=2),
+               real=dict(dataset='ssv2_small', data_root='{data:ssv2_small}', mafsar_preset='mafsar-vit-b32', finetune_preset='fsar-vit-b32',
+                         tasks=200, episodes=1000, device='cuda'), minutes=(1, 3, 30)),
 ]
 
 # %% ../nbs/60_reports.ipynb #6733898a

@@ -49,6 +49,8 @@ class TrainConfig(RunConfig):
     quick_gelu: bool | None = None      # backbone activation; needed with a local file: True for OpenAI weights, False otherwise
     temporal: Literal['ted', 'te', 'td', 'none'] = 'ted'   # TED branches: both (Eq. 8), TE or TD alone, none (per-frame CLIP)
     adapter_position: Literal['attn', 'mlp', 'both'] | None = None  # TED before MHSA (paper), before the MLP (release K400), both
+    adapter_layers: str | None = None   # TED in which visual layers: all (paper) | first:k | last:k | 0-based indices '0,3' (Fig. 4a: halves)
+    ted_combine: Literal['parallel', 'sequential'] | None = None  # TE and TD side by side, Z + Z_E + Z_D (Eq. 8, paper), or TD on TE's output (Fig. 4a)
     text_adapters: int | None = None    # Text-Adapters in the deepest k text layers (paper: 1)
     heads: str | None = None            # active decoder heads: a comma-separated subset of contrastive,cmc,cmlm,vc
     mask_ratio: float | None = None     # CMLM: probability that a label word is masked, in [0, 1] (paper preset: 0.2)

@@ -197,6 +197,8 @@ for name, why in RUN_REASONS.items():
     REASONS[(TrainConfig, name)] = REASONS[(FewShotConfig, name)] = why
 REASONS |= {
     (TrainConfig, 'dataset'): 'each reader is tested on its own annotation format in nbs/13_readers.ipynb (no real dataset here)',
+    (TrainConfig, 'ted_combine'): ('sequential and parallel agree for a step from the zero init (TD sees Z + TE(Z) = Z): nbs/01_adapters.ipynb '
+                                   'tests both combinations, nbs/19_m2clip_family.ipynb and nbs/20_trainer.ipynb that the switch reaches the TED config'),
     (TrainConfig, 'fold'): 'UCF101 / HMDB51 folds: nbs/13_readers.ipynb reads each fold of their split files',
     (TrainConfig, 'model'): 'a ViT-B step is too slow here: nbs/19_m2clip_family.ipynb checks the override reaches the model config',
     (TrainConfig, 'pretrained'): 'test_pretrained_weights_reach_the_model, and nbs/19_m2clip_family.ipynb for the override',
@@ -210,7 +212,7 @@ REASONS |= {
     (FewShotConfig, 'json'): 'the output format of the command: tests/test_fewshot.py parses --json output',
 }
 ALT |= {(TrainConfig, 'clip_grad'): 1e-4, (TrainConfig, 'run_name'): 'other', (TrainConfig, 'precision'): 'bf16',
-        (TrainConfig, 'heads'): 'vc', (TrainConfig, 'adapter_position'): 'mlp', (TrainConfig, 'preset'): 'release-k400', (TrainConfig, 'text_adapters'): 2,
+        (TrainConfig, 'heads'): 'vc', (TrainConfig, 'adapter_position'): 'mlp', (TrainConfig, 'adapter_layers'): 'last:1', (TrainConfig, 'preset'): 'release-k400', (TrainConfig, 'text_adapters'): 2,
         (TrainConfig, 'mask_ratio'): 0.9, (TrainConfig, 'text_lr_scale'): 0.5, (TrainConfig, 'sampling'): 'dense',
         (TrainConfig, 'flip'): not DATA_PRESETS['list']['flip'], (TrainConfig, 'scale_jitter'): not DATA_PRESETS['list']['scale_jitter'],
         (TrainConfig, 'randaugment'): not DATA_PRESETS['list']['randaugment'], (TrainConfig, 'out_dir'): 'elsewhere',

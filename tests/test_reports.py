@@ -31,3 +31,15 @@ def test_smoke_regime_runs_every_experiment(tmp_path):
     pm.execute_notebook(str(ROOT / 'nbs' / 'reports.ipynb'), str(tmp_path / 'reports-run.ipynb'), kernel_name='python3', progress_bar=False,
                         parameters=dict(regime='smoke', out=str(out)))
     assert {e.name: (out / e.outputs[0]).stat().st_mtime_ns for e in EXPERIMENTS} == before
+
+def test_every_regime_names_only_the_notebooks_parameters():
+    "A misspelt parameter of a regime that cannot run here (real: GPUs and datasets) is caught: papermill would only warn."
+    import re
+    for e in EXPERIMENTS:
+        cells = json.loads((ROOT / 'nbs' / 'experiments' / f'{e.name}.ipynb').read_text())['cells']
+        src = ''.join(next(c for c in cells if 'parameters' in c['metadata'].get('tags', []))['source'])
+        names = {m.group(1) for m in re.finditer(r'^(\w+)\s*=', src, re.M)}
+        for regime in ('smoke', 'embedded', 'real'):
+            params = e.params(regime)
+            assert params is None or set(params) <= names, (e.name, regime, set(params) - names)
+        assert 'out' in names and ('runs' in names) == e.runs, e.name
