@@ -38,9 +38,6 @@ def m2clip_config(cfg) -> M2CLIPConfig:
     if cfg.adapter_layers is not None:
         spec = cfg.adapter_layers.replace(' ', '')
         layers = tuple(int(i) for i in spec.split(',')) if re.fullmatch(r'\d+(,\d+)*', spec) else spec
-        try: select_layers(layers, 10 ** 6)                             # the form only; the backbone's depth is checked when it is built
-        except ValueError: raise ConfigError(f"adapter_layers={cfg.adapter_layers!r}: expected all, first:k, last:k or comma-separated "
-                                             "0-based layer indices") from None
         if cfg.temporal == 'none': raise ConfigError(f"adapter_layers={cfg.adapter_layers!r}: expected None with temporal='none' (no TED-Adapter)")
         ted = dataclasses.replace(ted, layers=layers)
     if cfg.ted_combine is not None:
@@ -53,6 +50,11 @@ def m2clip_config(cfg) -> M2CLIPConfig:
     if cfg.pretrained is not None: over['pretrained'] = weights(cfg.pretrained)
     mcfg = dataclasses.replace(base, **over, ted=ted, heads=heads, init_seed=cfg.seed)
     check_backbone(mcfg.model, mcfg.pretrained, mcfg.quick_gelu)
+    if cfg.adapter_layers is not None:                                  # against the backbone's depth, before any data or model is made
+        n = backbone_config(mcfg.model, mcfg.image_size)['vision_cfg']['layers']
+        try: select_layers(mcfg.ted.layers, n)
+        except ValueError: raise ConfigError(f"adapter_layers={cfg.adapter_layers!r}: expected all, first:k or last:k with k <= {n}, or "
+                                             f"comma-separated layer indices in 0..{n - 1} ({mcfg.model} has {n} visual layers)") from None
     return mcfg
 
 def m2clip_config_from_dict(d: dict) -> M2CLIPConfig:

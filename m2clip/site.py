@@ -10,14 +10,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 import yaml
-from .config import ConfigError, require, check_types, config_parser, from_args, run_cli, apply_overrides
+from .config import require, check_types, config_parser, from_args, run_cli, apply_overrides
 from .runtime import PROJECT_ROOT
 
 # %% auto #0
 __all__ = ['DIRECTIVE', 'QUARTO_LINK', 'SECTIONS', 'LINK', 'CSS', 'CHECKED', 'directives', 'front_matter', 'quarto_cells', 'Page',
            'notebook_pages', 'report_pages', 'relative', 'rewrite_links', 'nav', 'pandoc', 'notebook_markdown',
            'render', 'parse', 'drop_missing_anchors', 'site_problems', 'chromium', 'browser_check', 'SiteConfig',
-           'settings', 'process_notebooks', 'build_site', 'failures', 'main']
+           'process_notebooks', 'build_site', 'failures', 'main']
 
 # %% ../nbs/61_site.ipynb #60176ecb
 DIRECTIVE = re.compile(r'^#\|\s*([\w-]+)\s*:?\s*(.*)$')
@@ -34,7 +34,7 @@ def directives(source: str) -> tuple[dict, str]:
 def front_matter(cells: list[dict]) -> tuple[dict, list[dict]]:
     "nbdev's front matter (the raw cell `---` yaml `---`) as a dict, and the other cells."
     for i, c in enumerate(cells):
-        src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
+        src = _src(c)
         if c['cell_type'] == 'raw' and src.lstrip().startswith('---'):
             return yaml.safe_load(src.strip().strip('-')) or {}, cells[:i] + cells[i + 1:]
     return {}, cells
@@ -291,10 +291,6 @@ class SiteConfig:
 # %% ../nbs/61_site.ipynb #103dcab8
 CHECKED = ('index.html', 'adapters.html', 'reports/index.html')   # the home page, a component with equations, the reports' index
 
-def settings() -> dict:
-    import configparser
-    c = configparser.ConfigParser(); c.read(PROJECT_ROOT / 'settings.ini'); return dict(c['DEFAULT'])
-
 def process_notebooks(force: bool = False) -> Path:
     "nbdev's own processing of nbs/ for its docs (show_doc, hidden cells, links): the notebooks as nbdev_docs gives them to Quarto."
     import contextlib, nbdev.doclinks
@@ -308,19 +304,20 @@ def build_site(cfg: SiteConfig | None = None, **overrides) -> dict:
     "Build the site into cfg.out: every notebook, the README as the home page, the reports; check its links (and in Chromium)."
     cfg = apply_overrides(cfg or SiteConfig(), overrides, SiteConfig.PROG).validate()
     import tempfile
-    s, site = settings(), cfg.site()
+    from nbdev.config import get_config
+    s, site = get_config(path=PROJECT_ROOT), cfg.site()                  # settings.ini, as nbdev reads it
     proc = process_notebooks(cfg.force)
-    pages = ([Page(PROJECT_ROOT / 'README.md', 'index.html', 'Home', 'Home', PROJECT_ROOT)] + notebook_pages(proc, PROJECT_ROOT / s['nbs_path'])
+    pages = ([Page(PROJECT_ROOT / 'README.md', 'index.html', 'Home', 'Home', PROJECT_ROOT)] + notebook_pages(proc, s.nbs_path)
              + report_pages(PROJECT_ROOT / 'reports'))
     dests = {str(p.source.relative_to(PROJECT_ROOT)): p.dest for p in pages if p.source.is_relative_to(PROJECT_ROOT) and '_proc' not in p.source.parts}
-    dests |= {f"{s['nbs_path']}/{p.source.relative_to(proc)}": p.dest for p in pages if '_proc' in p.source.parts}
+    dests |= {str(s.nbs_path.relative_to(PROJECT_ROOT) / p.source.relative_to(proc)): p.dest for p in pages if '_proc' in p.source.parts}
     if site.exists(): shutil.rmtree(site)
     site.mkdir(parents=True); (site / 'site.css').write_text(CSS)
     assets = set()
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / 'end.html').write_text('</main>')
         for p in pages:
-            html = rewrite_links(render(p, pages, site, Path(tmp)), p, PROJECT_ROOT, dests, s['doc_host'] + s['doc_baseurl'], s['git_url'], assets)
+            html = rewrite_links(render(p, pages, site, Path(tmp)), p, PROJECT_ROOT, dests, s.doc_host + s.doc_baseurl, s.git_url, assets)
             (site / p.dest).write_text(html)
     for a in assets: (site / a).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(PROJECT_ROOT / a, site / a)
     res = dict(site=str(site), pages=len(pages), anchors_dropped=drop_missing_anchors(site), problems=site_problems(site))
